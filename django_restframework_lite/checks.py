@@ -1,0 +1,1 @@
+"""System checks: misconfigured controllers reported by ``manage.py check``."""

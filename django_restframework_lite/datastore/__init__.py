@@ -1,0 +1,11 @@
+"""Datastores: where a ressource's data lives.
+
+``DataStore`` is the extension point; three stores ship with the app and pass
+the same behavioural suite: ``PythonListDataStore`` (a list of dicts),
+``SQLiteDataStore`` (a SQLite file) and ``DjangoModelDataStore`` (the ORM).
+"""
+
+from .base import Condition, DataStore, Ordering
+from .pythonlist import PythonListDataStore
+
+__all__ = ["Condition", "DataStore", "Ordering", "PythonListDataStore"]

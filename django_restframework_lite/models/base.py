@@ -1,0 +1,136 @@
+"""``Model``: the description of a ressource, and validation of whole bodies against it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured
+
+from ..exceptions import BadRequest
+from .fields import NOT_PROVIDED, Field, FieldError, ForeignKeyField
+
+# Members a client may send back unchanged from what it read: ``PUT`` what you ``GET``.
+IGNORED_MEMBERS = frozenset({"ressource_uri"})
+
+
+def missing_message(name: str) -> str:
+    return f"{name} is missing. Cannot create the ressource"
+
+
+def invalid_message(name: str) -> str:
+    return f"{name} does not validate"
+
+
+class Model:
+    """Describe a ressource with a list of fields, exactly one of which is the pk.
+
+    Subclass it and set ``fields``; datastores build one instance per endpoint::
+
+        class UserModel(Model):
+            fields = [StringField(name="first_name", required=True), PkField(name="id")]
+    """
+
+    fields: list[Field] = []
+
+    def __init__(self, fields: list[Field] | None = None) -> None:
+        if fields is not None:
+            self.fields = list(fields)
+        self._by_name: dict[str, Field] = {}
+        for field in self.fields:
+            if not isinstance(field, Field):
+                raise ImproperlyConfigured(f"{type(self).__name__}.fields holds {field!r}, which is not a Field.")
+            if field.name in self._by_name:
+                raise ImproperlyConfigured(f"{type(self).__name__} has two fields named {field.name!r}.")
+            self._by_name[field.name] = field
+        pks = [field for field in self.fields if field.is_pk]
+        if len(pks) != 1:
+            raise ImproperlyConfigured(
+                f"{type(self).__name__} must have exactly one pk field (PkField or StringPkField); "
+                f"it has {len(pks)}."
+            )
+        self.pk_field: Field = pks[0]
+        self.foreign_keys: list[ForeignKeyField] = [f for f in self.fields if isinstance(f, ForeignKeyField)]
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__}: {', '.join(self.get_fields_name())}>"
+
+    def get_fields(self) -> list[Field]:
+        return list(self.fields)
+
+    def get_fields_name(self) -> list[str]:
+        return [field.name for field in self.fields]
+
+    def get_field(self, name: str) -> Field | None:
+        """Return the field called ``name``, or None when the model has none."""
+        return self._by_name.get(name)
+
+    def get_schema(self) -> dict[str, dict[str, Any]]:
+        """Return the seed's schema: each field but the pk, with type, example and required."""
+        return {field.name: field.get_schema() for field in self.fields if field is not self.pk_field}
+
+    # Validation -------------------------------------------------------------------------
+
+    def validate(self, data: Any) -> dict[str, Any]:
+        """Validate a whole body for a create; return every field's value to store.
+
+        Missing optional fields get their ``default`` (or None). The integer pk is
+        the store's to assign and may not be sent.
+        """
+        cleaned, errors, first = self._check_members(data)
+        pk = self.pk_field
+        for field in self.fields:
+            if field.name in cleaned or field.name in errors:
+                continue
+            if field is pk and field.base_type == "integer":
+                continue
+            if field.required or field is pk:
+                errors[field.name] = "This field is required."
+                first = first or missing_message(field.name)
+            elif field.default is not NOT_PROVIDED:
+                cleaned[field.name] = field.get_default()
+            else:
+                cleaned[field.name] = None
+        if pk.name in cleaned and pk.base_type == "integer":
+            errors.setdefault(pk.name, "The pk is assigned by the server and may not be sent.")
+            first = first or invalid_message(pk.name)
+        if errors:
+            raise BadRequest(first, fields=errors)
+        return cleaned
+
+    def validate_fields(self, data: Any, current: dict[str, Any] | None = None) -> dict[str, Any]:
+        """Validate the fields given for an update (PUT/PATCH); return only those.
+
+        The pk may be sent back unchanged, never changed.
+        """
+        cleaned, errors, first = self._check_members(data)
+        pk_name = self.pk_field.name
+        if pk_name in cleaned:
+            if current is not None and cleaned[pk_name] == current.get(pk_name):
+                del cleaned[pk_name]
+            else:
+                errors.setdefault(pk_name, "The pk of a ressource cannot be changed.")
+                first = first or invalid_message(pk_name)
+        if errors:
+            raise BadRequest(first, fields=errors)
+        return cleaned
+
+    def _check_members(self, data: Any) -> tuple[dict[str, Any], dict[str, str], str | None]:
+        if not isinstance(data, dict):
+            raise BadRequest("The body must be a JSON object.")
+        cleaned: dict[str, Any] = {}
+        errors: dict[str, str] = {}
+        first: str | None = None
+        for name, value in data.items():
+            field = self._by_name.get(name)
+            if field is None:
+                if name in IGNORED_MEMBERS:
+                    continue
+                errors[name] = "Unknown field."
+                first = first or f"{name} is not a field of this ressource"
+                continue
+            try:
+                cleaned[name] = field.validate(value)
+            except FieldError as error:
+                errors[name] = str(error)
+                first = first or invalid_message(name)
+        return cleaned, errors, first

@@ -1,0 +1,313 @@
+"""Field classes: how one member of a ressource is typed, validated and converted.
+
+A field checks a JSON value strictly (``true`` is not an integer, ``"3"`` is not
+an integer, ``NaN`` is not a number) and refuses what no datastore can keep (a
+NUL character, a lone surrogate, an integer outside 64 bits), so that the three
+datastores and PostgreSQL accept and refuse exactly the same bodies. It also
+converts query-string text to its type, so that ``?age=5`` finds the integer 5.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any, ClassVar
+
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
+NOT_PROVIDED: Any = type("NotProvided", (), {"__repr__": lambda self: "NOT_PROVIDED"})()
+
+_INTEGER_TEXT = re.compile(r"^[+-]?\d+$")
+
+# Lookups every field answers, and the ones that only make sense on text or on ordered values.
+COMMON_LOOKUPS = frozenset({"exact", "in", "isnull"})
+ORDERED_LOOKUPS = frozenset({"gt", "gte", "lt", "lte"})
+TEXT_LOOKUPS = frozenset({"contains", "icontains", "startswith"})
+
+
+class FieldError(ValueError):
+    """A value does not fit a field; the message says why, for the ``fields`` dict."""
+
+
+def check_text(value: str) -> str:
+    """Refuse the strings that PostgreSQL, SQLite or UTF-8 cannot store."""
+    if "\x00" in value:
+        raise FieldError("Strings may not contain the NUL character (U+0000).")
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise FieldError("Strings may not contain lone surrogate code points.") from None
+    return value
+
+
+def check_int64(value: int) -> int:
+    if not INT64_MIN <= value <= INT64_MAX:
+        raise FieldError("Integers must fit in 64 bits.")
+    return value
+
+
+def parse_bool_text(raw: str) -> bool:
+    lowered = raw.strip().lower()
+    if lowered == "true":
+        return True
+    if lowered == "false":
+        return False
+    raise FieldError(f"{raw!r} is not a boolean: use true or false.")
+
+
+class Field:
+    """Base class of every field: options, validation and query conversion.
+
+    Subclasses set ``base_type`` (the name used in schemas), ``example`` and
+    override ``check_type()`` (JSON value) and ``from_text()`` (query string).
+    ``validators`` are extra callables ``f(value)`` that raise ``FieldError``.
+    """
+
+    base_type: ClassVar[str] = "string"
+    example: ClassVar[Any] = "Hello World"
+    validators: ClassVar[tuple[Callable[[Any], None], ...]] = ()
+    lookups: ClassVar[frozenset[str]] = COMMON_LOOKUPS | ORDERED_LOOKUPS
+    is_pk: ClassVar[bool] = False
+
+    def __init__(
+        self,
+        name: str,
+        *,
+        required: bool = False,
+        nullable: bool = False,
+        default: Any = NOT_PROVIDED,
+        max_length: int | None = None,
+        min_value: float | None = None,
+        max_value: float | None = None,
+        choices: list[Any] | tuple[Any, ...] | None = None,
+        **options: Any,
+    ) -> None:
+        self.name = name
+        self.required = required
+        self.nullable = nullable
+        self.default = default
+        self.max_length = max_length
+        self.min_value = min_value
+        self.max_value = max_value
+        self.choices = list(choices) if choices is not None else None
+        # The seed's formaters read ``field.options["foreign"]``: keep every option there too.
+        self.options: dict[str, Any] = {
+            "required": required,
+            "nullable": nullable,
+            "max_length": max_length,
+            "min_value": min_value,
+            "max_value": max_value,
+            "choices": self.choices,
+            **options,
+        }
+        if default is not NOT_PROVIDED:
+            self.options["default"] = default
+
+    def __repr__(self) -> str:
+        return f"<{type(self).__name__} {self.name}>"
+
+    # Validation -------------------------------------------------------------------------
+
+    def validate(self, value: Any) -> Any:
+        """Return the value as stored, or raise ``FieldError`` saying what is wrong."""
+        if value is None:
+            if self.nullable:
+                return None
+            raise FieldError("This field may not be null.")
+        value = self.check_type(value)
+        self.check_options(value)
+        for validator in self.validators:
+            validator(value)
+        return value
+
+    def check_type(self, value: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must implement check_type()")
+
+    def check_options(self, value: Any) -> None:
+        if self.choices is not None and value not in self.choices:
+            allowed = ", ".join(str(choice) for choice in self.choices)
+            raise FieldError(f"Must be one of: {allowed}.")
+        if self.max_length is not None and len(value) > self.max_length:
+            raise FieldError(f"Ensure this value has at most {self.max_length} characters.")
+        if self.min_value is not None and value < self.min_value:
+            raise FieldError(f"Ensure this value is greater than or equal to {self.min_value}.")
+        if self.max_value is not None and value > self.max_value:
+            raise FieldError(f"Ensure this value is less than or equal to {self.max_value}.")
+
+    def get_default(self) -> Any:
+        default = self.default
+        return default() if callable(default) else default
+
+    # Query strings ----------------------------------------------------------------------
+
+    def to_query_value(self, value: Any) -> Any:
+        """Convert a filter value (query-string text or a Python value) to this field's type.
+
+        Unlike ``validate()`` it skips ``choices``/``max_length``/bounds: a filter
+        on a value that cannot exist simply matches nothing.
+        """
+        if isinstance(value, str) and self.base_type != "string":
+            return self.check_type(self.from_text(value))
+        return self.check_type(value)
+
+    def from_text(self, raw: str) -> Any:
+        return raw
+
+    # Description ------------------------------------------------------------------------
+
+    def get_schema(self) -> dict[str, str]:
+        """Return the seed's description of this field."""
+        return {
+            "type": self.base_type,
+            "example": self.example,
+            "required": "true" if self.required else "false",
+        }
+
+
+class StringField(Field):
+    base_type = "string"
+    example = "Hello World"
+    lookups = COMMON_LOOKUPS | ORDERED_LOOKUPS | TEXT_LOOKUPS
+
+    def check_type(self, value: Any) -> str:
+        if not isinstance(value, str):
+            raise FieldError("Expected a string.")
+        return check_text(value)
+
+
+class IntegerField(Field):
+    base_type = "integer"
+    example = 0
+
+    def check_type(self, value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise FieldError("Expected an integer.")
+        return check_int64(value)
+
+    def from_text(self, raw: str) -> int:
+        if not _INTEGER_TEXT.match(raw.strip()):
+            raise FieldError(f"{raw!r} is not an integer.")
+        return int(raw)
+
+
+class FloatField(Field):
+    base_type = "float"
+    example = 0.1
+
+    def check_type(self, value: Any) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise FieldError("Expected a number.")
+        try:
+            value = float(value)
+        except OverflowError:
+            raise FieldError("This number is too large.") from None
+        if not math.isfinite(value):
+            raise FieldError("NaN and Infinity are not allowed.")
+        return value
+
+    def from_text(self, raw: str) -> float:
+        try:
+            return float(raw)
+        except ValueError:
+            raise FieldError(f"{raw!r} is not a number.") from None
+
+
+class BooleanField(Field):
+    base_type = "boolean"
+    example = True
+    lookups = COMMON_LOOKUPS
+
+    def check_type(self, value: Any) -> bool:
+        if not isinstance(value, bool):
+            raise FieldError("Expected true or false.")
+        return value
+
+    def from_text(self, raw: str) -> bool:
+        return parse_bool_text(raw)
+
+
+class TimestampField(FloatField):
+    """Unix time in seconds, as a number."""
+
+    base_type = "timestamp"
+    example = 1381921200.0
+
+
+class DateTimeField(Field):
+    """A moment as an ISO 8601 string; stored and returned in UTC, e.g. ``2013-10-16T12:00:00+00:00``.
+
+    Naive values are taken as UTC. Keeping one canonical spelling is what lets
+    every datastore compare and order these strings the same way.
+    """
+
+    base_type = "datetime"
+    example = "2013-10-16T12:00:00+00:00"
+
+    def check_type(self, value: Any) -> str:
+        if isinstance(value, datetime):
+            moment = value
+        elif isinstance(value, str):
+            moment = parse_iso_datetime(value)
+        else:
+            raise FieldError("Expected an ISO 8601 date and time string.")
+        return format_datetime(moment)
+
+    def check_options(self, value: Any) -> None:
+        if self.choices is not None and value not in self.choices:
+            raise FieldError("Must be one of the allowed moments.")
+
+
+def parse_iso_datetime(value: str) -> datetime:
+    text = value.strip()
+    if text.endswith(("Z", "z")):
+        text = text[:-1] + "+00:00"
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise FieldError(f"{value!r} is not an ISO 8601 date and time.") from None
+
+
+def format_datetime(moment: datetime) -> str:
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc).isoformat()
+
+
+class PkField(IntegerField):
+    """The integer primary key, assigned by the datastore on create."""
+
+    is_pk = True
+    example = 1
+
+
+class StringPkField(StringField):
+    """A string primary key, chosen by the client on create."""
+
+    is_pk = True
+    example = "my-key"
+
+
+class ForeignKeyField(Field):
+    """A reference to another ressource: ``foreign={"table": ..., "column": ...}``."""
+
+    def __init__(self, name: str, *, foreign: dict[str, str] | None = None, **options: Any) -> None:
+        if not foreign or "table" not in foreign:
+            raise TypeError(f"{type(self).__name__}({name!r}) needs foreign={{'table': ..., 'column': ...}}")
+        foreign = {"column": "id", **foreign}
+        super().__init__(name, foreign=foreign, **options)
+        self.foreign = foreign
+
+
+class IntForeign(ForeignKeyField, IntegerField):
+    base_type = "integer"
+    example = 1
+
+
+class StringForeignKey(ForeignKeyField, StringField):
+    base_type = "string"
+    example = "my-key"
+
+
+StringForeingKey = StringForeignKey  # the seed's spelling, kept for its users

@@ -1,0 +1,29 @@
+"""The seed tutorial's address book as Django models: users living at addresses."""
+
+from django.db import models
+
+
+class Address(models.Model):
+    country = models.CharField(max_length=100)
+    city = models.CharField(max_length=100)
+    street = models.CharField(max_length=200)
+    number = models.IntegerField()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.street}, {self.city}, {self.country}"
+
+
+class User(models.Model):
+    first_name = models.CharField(max_length=100)
+    last_name = models.CharField(max_length=100)
+    # PROTECT: deleting an address that someone lives at is refused (a 409), never an orphan.
+    address = models.ForeignKey(Address, null=True, blank=True, on_delete=models.PROTECT, related_name="users")
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.first_name} {self.last_name}"
