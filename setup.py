@@ -24,6 +24,7 @@ setup(
             "redis>=5",
             "gunicorn>=22",
             "openapi-spec-validator>=0.7",
+            "playwright>=1.40",
             "ruff>=0.6",
         ],
     },

@@ -6,6 +6,8 @@ the same behavioural suite: ``PythonListDataStore`` (a list of dicts),
 """
 
 from .base import Condition, DataStore, Ordering
+from .orm import DjangoModelDataStore
 from .pythonlist import PythonListDataStore
+from .sqlite import SQLiteDataStore
 
-__all__ = ["Condition", "DataStore", "Ordering", "PythonListDataStore"]
+__all__ = ["Condition", "DataStore", "DjangoModelDataStore", "Ordering", "PythonListDataStore", "SQLiteDataStore"]

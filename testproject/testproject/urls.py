@@ -1,8 +1,14 @@
-"""URLs of the demo project; the API is mounted under /api/ once the HTTP layer lands."""
+"""URLs of the demo project: the seed's address book under /api/, and Django's admin."""
 
+from addressbook.api import ADDRESSBOOK
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+
+from django_restframework_lite.urls import include as api_include
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", api_include(ADDRESSBOOK, name="addressbook", version="1.0", namespace="addressbook")),
+    # The protected address book (API keys, rate limits, Basic, session): addressbook/protected.py.
+    path("protected/", include("addressbook.protected")),
 ]

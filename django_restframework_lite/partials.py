@@ -1,0 +1,62 @@
+"""Partial responses: let clients ask for only the fields they need.
+
+Configured in the ressource options, as in the seed::
+
+    ressource = {..., "options": {"partial": Partial()}}
+
+then ``GET /api/address/?fields=city,country`` (and the same on a unique
+endpoint) answers with only ``city`` and ``country``, plus the pk and
+``ressource_uri`` so that each object can still be found.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .exceptions import BadRequest
+from .models import Model
+
+
+class Partial:
+    """Read the requested field names from the ``partial_keyword`` query parameter."""
+
+    def __init__(self, partial_keyword: str = "fields") -> None:
+        if not partial_keyword:
+            raise ValueError("Partial needs a non-empty partial_keyword.")
+        self.partial_keyword = partial_keyword
+
+    def __repr__(self) -> str:
+        return f"Partial(partial_keyword={self.partial_keyword!r})"
+
+    @property
+    def query_parameters(self) -> tuple[str, ...]:
+        """The query keys this option reads: never filters."""
+        return (self.partial_keyword,)
+
+    def get_fields(self, query: Mapping[str, str], model: Model) -> frozenset[str] | None:
+        """Return the names of the members to keep, or None when the request asks for every field.
+
+        An unknown field is a ``BadRequest`` naming it; the pk and ``ressource_uri``
+        are always kept.
+        """
+        raw = query.get(self.partial_keyword)
+        if raw is None:
+            return None
+        names = [name.strip() for name in raw.split(",") if name.strip()]
+        if not names:
+            raise BadRequest(
+                f"{self.partial_keyword} must name at least one field.",
+                fields={self.partial_keyword: "Give a comma-separated list of field names."},
+            )
+        unknown = [name for name in names if model.get_field(name) is None]
+        if unknown:
+            raise BadRequest(
+                f"Unknown field in {self.partial_keyword}: {', '.join(unknown)}.",
+                fields={self.partial_keyword: f"{', '.join(unknown)}: not a field of this ressource."},
+            )
+        return frozenset(names) | {model.pk_field.name, "ressource_uri"}
+
+    @staticmethod
+    def restrict(obj: dict, keep: frozenset[str]) -> dict:
+        """Return ``obj`` with only the members named in ``keep``."""
+        return {key: value for key, value in obj.items() if key in keep}

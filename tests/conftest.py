@@ -1,0 +1,125 @@
+"""Shared fixtures: the same three ressources on each of the three datastores.
+
+``stores`` is parametrized over ``pythonlist``, ``sqlite`` and ``orm``: each test
+that takes it runs once per datastore, against ressources that behave the same
+(the ORM's models are derived from ``inventory.models``; the other stores get the
+explicit models below, which describe the same fields).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+
+from django_restframework_lite import models
+from django_restframework_lite.datastore import (
+    DataStore,
+    DjangoModelDataStore,
+    PythonListDataStore,
+    SQLiteDataStore,
+)
+from django_restframework_lite.datastore.validators import UniqueTogether
+
+STORE_KINDS = ["pythonlist", "sqlite", "orm"]
+
+
+class CategoryModel(models.Model):
+    fields = [
+        models.PkField(name="id"),
+        models.StringField(name="name", required=True, max_length=50),
+    ]
+
+
+class ItemModel(models.Model):
+    fields = [
+        models.PkField(name="id"),
+        models.StringField(name="name", required=True, max_length=20),
+        models.StringField(name="notes", nullable=True),
+        models.IntegerField(name="quantity", required=True),
+        models.FloatField(name="weight", nullable=True),
+        models.BooleanField(name="in_stock", default=True),
+        models.DateTimeField(name="added_at", nullable=True),
+        models.StringField(name="size", choices=["S", "M", "L"], default="M", max_length=1),
+        models.IntegerField(name="rank", min_value=0, max_value=100, default=0),
+        models.IntForeign(name="category", nullable=True, foreign={"table": "category", "column": "id"}),
+    ]
+
+
+class PartModel(models.Model):
+    fields = [
+        models.StringPkField(name="code", required=True, max_length=10),
+        models.IntegerField(name="stock", default=0),
+        models.FloatField(name="price", nullable=True),
+        models.StringField(name="label", default="", max_length=30),
+    ]
+
+
+@dataclass
+class Stores:
+    """The ressources of one API on one kind of datastore, bound to each other."""
+
+    kind: str
+    category: DataStore
+    item: DataStore
+    part: DataStore
+
+    @property
+    def registry(self) -> dict[str, DataStore]:
+        return {"category": self.category, "item": self.item, "part": self.part}
+
+
+def build_stores(kind: str, tmp_path: Any) -> Stores:
+    """Build category/item/part stores of one kind; items are unique together on (name, size)."""
+    item_options = {"validators": [UniqueTogether("name", "size")]}
+    if kind == "pythonlist":
+        stores = Stores(
+            kind,
+            PythonListDataStore([], CategoryModel),
+            PythonListDataStore([], ItemModel, **item_options),
+            PythonListDataStore([], PartModel),
+        )
+    elif kind == "sqlite":
+        path = str(tmp_path / "contract.db")
+        category = SQLiteDataStore({"name": path, "table": "category"}, CategoryModel)
+        stores = Stores(
+            kind,
+            category,
+            SQLiteDataStore({"name": path, "table": "item"}, ItemModel, **item_options),
+            SQLiteDataStore({"name": path, "table": "part"}, PartModel),
+        )
+    elif kind == "orm":
+        from inventory.models import Category, Item, Part
+
+        stores = Stores(
+            kind,
+            DjangoModelDataStore(Category),
+            DjangoModelDataStore(Item, **item_options),
+            DjangoModelDataStore(Part),
+        )
+    else:  # pragma: no cover - a typo in a parametrization
+        raise ValueError(kind)
+    registry = stores.registry
+    for name, store in registry.items():
+        store.bind(registry, name)
+    return stores
+
+
+@pytest.fixture(params=STORE_KINDS)
+def stores(request: pytest.FixtureRequest, tmp_path: Any) -> Stores:
+    """The three ressources on each datastore in turn (the ORM ones in a test transaction)."""
+    if request.param == "orm":
+        request.getfixturevalue("db")
+    built = build_stores(request.param, tmp_path)
+    yield built
+    for store in built.registry.values():
+        if isinstance(store, SQLiteDataStore):
+            store.close()
+
+
+def snapshot(store: DataStore) -> list[dict[str, Any]]:
+    """Everything a store holds, in pk order: compared before and after a refused write."""
+    rows = store.get_list()
+    assert store.count() == len(rows)
+    return rows

@@ -1,0 +1,123 @@
+"""The docs page in headless Chromium: it loads cleanly, lists every ressource and sends requests.
+
+Needs Debian's ``/usr/bin/chromium`` (``.ci/run`` installs it) and the
+``playwright`` package, which drives that browser instead of downloading its own.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+from selfdoc_api import addressbook_urlconf
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def docs_page(settings, tmp_path, live_server):
+    """Open /api/docs/ of the address book; yield the page and the console errors seen."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"Chromium is needed at {CHROMIUM}: apt-get install chromium")
+    settings.ROOT_URLCONF = addressbook_urlconf(tmp_path)
+    errors = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page()
+            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            response = page.goto(f"{live_server.url}/api/docs/")
+            assert response is not None and response.status == 200
+            page.wait_for_selector("body.ready")
+            yield page, errors
+        finally:
+            browser.close()
+
+
+def test_the_page_loads_without_console_errors(docs_page):
+    page, errors = docs_page
+
+    assert page.title() == "addressbook 1.0 · API documentation"
+    assert errors == []
+
+
+def test_the_page_lists_every_ressource_with_fields_and_verbs(docs_page):
+    page, _ = docs_page
+
+    names = page.eval_on_selector_all("section.ressource h2", "nodes => nodes.map(n => n.textContent.trim())")
+    users = page.locator("#ressource-users")
+    fields = users.locator("table.fields tbody td:first-child code").all_inner_texts()
+    verbs = users.locator("table.endpoints .verb").all_inner_texts()
+
+    assert names == ["address", "users", "tags", "notes"]
+    assert fields == ["id", "first_name", "last_name", "address"]
+    assert verbs == ["GET", "POST", "GET", "PUT", "PATCH", "DELETE"]
+
+
+def test_a_get_sent_from_the_page_shows_the_json_answer(docs_page):
+    page, errors = docs_page
+    form = page.locator("#ressource-tags form.try")
+
+    form.locator("select[name=operation]").select_option("list GET")
+    form.locator("input[name=query]").fill("order_by=-name")
+    form.locator("button[type=submit]").click()
+    form.locator(".answer:not([hidden])").wait_for()
+
+    assert form.locator(".answer-status").inner_text() == "200 OK"
+    assert form.locator(".answer-url").inner_text() == "/api/tags/?order_by=-name"
+    shown = json.loads(form.locator(".answer-body").inner_text())
+    assert [tag["name"] for tag in shown["object_list"]] == ["work", "friends", "family"]
+    assert shown["meta"] == {"filters": {}}
+    assert errors == []
+
+
+def test_a_get_on_one_object_from_the_page(docs_page):
+    page, _ = docs_page
+    form = page.locator("#ressource-tags form.try")
+
+    form.locator("select[name=operation]").select_option("detail GET")
+    form.locator("input[name=identifier]").fill("friends")
+    form.locator("button[type=submit]").click()
+    form.locator(".answer:not([hidden])").wait_for()
+
+    assert form.locator(".answer-status").inner_text() == "200 OK"
+    assert json.loads(form.locator(".answer-body").inner_text()) == {
+        "name": "friends",
+        "description": "People we see often",
+        "ressource_uri": "/api/tags/friends/",
+    }
+
+
+def test_a_post_from_the_page_creates_the_object(docs_page):
+    page, _ = docs_page
+    form = page.locator("#ressource-notes form.try")
+
+    form.locator("select[name=operation]").select_option("list POST")
+    form.locator("textarea[name=body]").fill(json.dumps({"title": "From the docs page", "priority": 2}))
+    form.locator("button[type=submit]").click()
+    form.locator(".answer:not([hidden])").wait_for()
+
+    assert form.locator(".answer-status").inner_text() == "201 Created"
+    assert json.loads(form.locator(".answer-body").inner_text()) == {
+        "id": 1,
+        "title": "From the docs page",
+        "body": "",
+        "priority": 2,
+        "ressource_uri": "/api/notes/1/",
+    }
+    assert "location: /api/notes/1/" in form.locator(".answer-headers").inner_text()
