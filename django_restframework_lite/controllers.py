@@ -26,6 +26,8 @@ from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig, TooM
 from django.http import HttpRequest, HttpResponse
 from django.utils.encoding import escape_uri_path
 
+from . import conditional
+from .authentication import authenticate, build_authorization
 from .checks import ControllerConfigurationError, Problem, controller_label, controller_problems
 from .datastore import DataStore
 from .datastore.base import ORDER_BY_KEY
@@ -37,13 +39,6 @@ NO_IDENTIFIER: Any = object()
 
 # Keyword names of DataStore.get_list()/count() themselves: a filter cannot travel under them.
 STORE_PARAMETERS = frozenset({"self", "offset", "count"})
-
-
-def _authenticate_fallback(request: HttpRequest, authentication: Any) -> Any:
-    """Ask ``authentication`` for the user once per request (used when authentication.py is absent)."""
-    if not hasattr(request, "api_user"):
-        request.api_user = authentication.get_user(request)
-    return request.api_user
 
 
 def _reject_constant(name: str) -> Any:
@@ -61,6 +56,8 @@ def read_json_object(request: HttpRequest) -> dict[str, Any]:
         body = request.body
     except RequestDataTooBig:
         raise PayloadTooLarge("The request body is larger than this server accepts.") from None
+    except ValueError:  # Django reads an unparsable Content-Length with int()
+        raise BadRequest("The Content-Length header is not a number.") from None
     try:
         data = json.loads(body, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
@@ -109,7 +106,12 @@ class Controller:
         self.authentication = self.options.get("authentication")
         self.ratelimit = self.options.get("ratelimit")
         self.formaters: list[Any] = list(self.options.get("formaters") or [])
-        self.authorization = self._build_authorization(self.options.get("authorization"))
+        try:
+            self.authorization = build_authorization(self.options.get("authorization"), self.authentication, self)
+        except ImproperlyConfigured as error:
+            raise ControllerConfigurationError(
+                [Problem("E005", label, "controller['options']['authorization']", str(error))]
+            ) from error
 
         view_options = dict(view.get("options") or {})
         formaters = None
@@ -126,15 +128,6 @@ class Controller:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.ressource_name}>"
 
-    def _build_authorization(self, authorization: Any) -> Any:
-        try:
-            from .authentication import build_authorization
-        except ImportError:
-            if isinstance(authorization, type):
-                return authorization(self.authentication)
-            return authorization
-        return build_authorization(authorization, self.authentication, self)
-
     def _precompute(self) -> None:
         """Work out once what every request needs: reserved keys, allowed verbs, hooks."""
         reserved: set[str] = set()
@@ -143,19 +136,8 @@ class Controller:
         self.reserved_parameters = frozenset(reserved)
         self.list_allowed, self.list_allow_header = self._allowed(self.list_verbs)
         self.unique_allowed, self.unique_allow_header = self._allowed(self.unique_verbs)
-        self._quoted_name = escape_uri_path(self.ressource_name)
         self._list_suffix = len(self.ressource_name) + 1
         self._pk_field = self.model.pk_field
-        try:
-            from .authentication import authenticate
-        except ImportError:
-            authenticate = _authenticate_fallback
-        self._authenticate = authenticate
-        try:
-            from . import conditional
-        except ImportError:
-            conditional = None
-        self._conditional = conditional
         self._handlers = {
             (False, "GET"): self.get_list,
             (False, "HEAD"): self.get_list,
@@ -189,7 +171,7 @@ class Controller:
                 raise BadRequest("Too many query parameters.") from None
             user = None
             if self.authentication is not None:
-                user = self._authenticate(request, self.authentication)
+                user = authenticate(request, self.authentication)
             if self.authorization is not None:
                 self.authorization.check_auth(request)
             if self.ratelimit is not None:
@@ -210,6 +192,10 @@ class Controller:
                 response = self.finish_get(request, response)
         except ApiError as error:
             response = error_response(error)
+        except TooManyFieldsSent:  # request.POST read by an authentication backend (CSRF check)
+            response = error_response(BadRequest("Too many form fields."))
+        except RequestDataTooBig:
+            response = error_response(PayloadTooLarge("The request body is larger than this server accepts."))
         if request.method == "HEAD":
             response = self.drop_body(response)
         if rate_headers:
@@ -233,6 +219,7 @@ class Controller:
         return escape_uri_path(path[: len(path) - self._list_suffix])
 
     def bind_view(self, request: HttpRequest, unique: bool) -> BoundView:
+        """Return this request's view: what view formaters receive."""
         return self.view.bind(request, self.get_prefix(request, unique))
 
     def get_filters(self, query: Any) -> dict[str, Any]:
@@ -255,6 +242,7 @@ class Controller:
         return data
 
     def render(self, view: BoundView, obj: dict[str, Any], keep: frozenset[str] | None = None) -> dict[str, Any]:
+        """Run the view formaters on one object, then keep only the members a partial response asked for."""
         for formater in view.formaters:
             obj = formater(view, obj)
         if keep is not None:
@@ -262,6 +250,7 @@ class Controller:
         return obj
 
     def respond(self, data: Any, status: int = 200) -> HttpResponse:
+        """Build the answer with the view's ``response_class``."""
         return self.view.response_class(data, status=status)
 
     # Verb handlers ----------------------------------------------------------------------
@@ -336,6 +325,7 @@ class Controller:
         return JsonResponse(None, status=204)
 
     def answer_options(self, unique: bool) -> HttpResponse:
+        """OPTIONS: 200 with ``Allow`` (and the same list as JSON)."""
         allow = self.unique_allow_header if unique else self.list_allow_header
         return JsonResponse({"allow": allow.split(", ")}, headers={"Allow": allow})
 
@@ -347,17 +337,14 @@ class Controller:
         The tag compared is the one a ``GET`` of ``current`` carries: the same
         rendering, view formaters included.
         """
-        conditional = self._conditional
-        if conditional is None or not conditional.has_write_preconditions(request):
+        if not conditional.has_write_preconditions(request):
             return
         body = self.respond(self.render(view, dict(current))).content
         conditional.check_preconditions(request, conditional.compute_etag(body))
 
     def finish_get(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         """Tag a GET/HEAD answer with its ``ETag`` and answer 304 to a matching ``If-None-Match``."""
-        if self._conditional is None:
-            return response
-        return self._conditional.finish_get(request, response)
+        return conditional.finish_get(request, response)
 
     @staticmethod
     def drop_body(response: HttpResponse) -> HttpResponse:

@@ -10,24 +10,29 @@ requests, so it says what the API really does. These endpoints need no
 authentication: they describe only the controllers of their own ``include()``.
 
 The pure builders (``schema_index``, ``ressource_schema``, ``spore_description``,
-``docs_context``) take an Api-like object and a prefix, so the management
+``docs_context``) take an ``Api`` (or any object with the same attributes) and a prefix, so the management
 commands and the tests can call them without a request.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import URLPattern, path
 
-from . import __version__
 from .models.fields import INT64_MAX, INT64_MIN
 from .openapi import openapi_document, partial_keyword, security_schemes_of
+
+if TYPE_CHECKING:
+    from .controllers import Controller
+    from .urls import Api
 
 SAFE_METHODS = ("GET", "HEAD", "OPTIONS")
 STATIC_DIR = Path(__file__).resolve().parent / "static" / "django_restframework_lite"
@@ -36,15 +41,14 @@ STATIC_DIR = Path(__file__).resolve().parent / "static" / "django_restframework_
 DOCS_ASSETS = {"docs.js": "text/javascript; charset=utf-8", "docs.css": "text/css; charset=utf-8"}
 DOCS_TEMPLATE = "django_restframework_lite/docs.html"
 
-# Every Api whose description patterns were built, in build order; the
-# management commands find the mounted ones by walking the URL resolver.
-BUILT_APIS: list[Any] = []
+# The first path segment each switch takes under the prefix: a ressource may not have it as its name.
+RESERVED_NAMES = {"autodoc": "schema", "autospore": "spore", "docs": "docs"}
 
 
 # Pure builders --------------------------------------------------------------------------
 
 
-def schema_index(api: Any, prefix: str) -> dict[str, dict[str, Any]]:
+def schema_index(api: Api, prefix: str) -> dict[str, dict[str, Any]]:
     """Return the seed's ``schema/`` answer: each ressource's endpoint, verbs and schema URL."""
     return {
         controller.ressource_name: {
@@ -57,12 +61,12 @@ def schema_index(api: Any, prefix: str) -> dict[str, dict[str, Any]]:
     }
 
 
-def ressource_schema(controller: Any) -> dict[str, dict[str, Any]]:
+def ressource_schema(controller: Controller) -> dict[str, dict[str, Any]]:
     """Return the seed's ``schema/<ressource>/`` answer: every field but the pk."""
     return controller.model.get_schema()
 
 
-def create_required_params(controller: Any) -> list[str]:
+def create_required_params(controller: Controller) -> list[str]:
     """Return the members a create must send: the required fields, and a client-chosen pk."""
     model = controller.model
     pk = model.pk_field
@@ -73,7 +77,7 @@ def create_required_params(controller: Any) -> list[str]:
     ]
 
 
-def spore_methods(controller: Any) -> dict[str, dict[str, Any]]:
+def spore_methods(controller: Controller) -> dict[str, dict[str, Any]]:
     """Return the SPORE methods of one controller, only for the verbs it is configured with."""
     name = controller.ressource_name
     list_path = f"/{name}/"
@@ -99,7 +103,7 @@ def spore_methods(controller: Any) -> dict[str, dict[str, Any]]:
     return methods
 
 
-def spore_description(api: Any, base_url: str) -> dict[str, Any]:
+def spore_description(api: Api, base_url: str) -> dict[str, Any]:
     """Return the SPORE description of the API, its method paths relative to ``base_url``."""
     methods: dict[str, dict[str, Any]] = {}
     for controller in api.controllers:
@@ -131,7 +135,7 @@ def field_description(field: Any, pk: Any) -> dict[str, Any]:
     }
 
 
-def example_body(controller: Any) -> dict[str, Any]:
+def example_body(controller: Controller) -> dict[str, Any]:
     """Return a body a create would accept, built from each writable field's example."""
     model = controller.model
     pk = model.pk_field
@@ -148,14 +152,14 @@ def example_body(controller: Any) -> dict[str, Any]:
     return body
 
 
-def describe_authentication(controller: Any) -> str | None:
+def describe_authentication(controller: Controller) -> str | None:
     authentication = getattr(controller, "authentication", None)
     if authentication is None:
         return None
     return type(authentication).__name__
 
 
-def docs_context(api: Any, prefix: str) -> dict[str, Any]:
+def docs_context(api: Api, prefix: str) -> dict[str, Any]:
     """Return what the docs page shows: one entry per ressource, and the API's other descriptions."""
     ressources = []
     for controller in api.controllers:
@@ -230,7 +234,7 @@ def read_only(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
     return wrapper
 
 
-def make_schema_index_view(api: Any) -> Callable[..., HttpResponse]:
+def make_schema_index_view(api: Api) -> Callable[..., HttpResponse]:
     @read_only
     def schema_view(request: HttpRequest) -> HttpResponse:
         return JsonResponse(schema_index(api, api.prefix(request)))
@@ -238,7 +242,7 @@ def make_schema_index_view(api: Any) -> Callable[..., HttpResponse]:
     return schema_view
 
 
-def make_ressource_schema_view(api: Any) -> Callable[..., HttpResponse]:
+def make_ressource_schema_view(api: Api) -> Callable[..., HttpResponse]:
     @read_only
     def ressource_schema_view(request: HttpRequest, ressource_name: str) -> HttpResponse:
         for controller in api.controllers:
@@ -249,7 +253,7 @@ def make_ressource_schema_view(api: Any) -> Callable[..., HttpResponse]:
     return ressource_schema_view
 
 
-def make_spore_view(api: Any) -> Callable[..., HttpResponse]:
+def make_spore_view(api: Api) -> Callable[..., HttpResponse]:
     @read_only
     def spore_view(request: HttpRequest) -> HttpResponse:
         base_url = api.base_url or api.prefix(request)
@@ -258,7 +262,7 @@ def make_spore_view(api: Any) -> Callable[..., HttpResponse]:
     return spore_view
 
 
-def make_openapi_view(api: Any) -> Callable[..., HttpResponse]:
+def make_openapi_view(api: Api) -> Callable[..., HttpResponse]:
     @read_only
     def openapi_view(request: HttpRequest) -> HttpResponse:
         document = openapi_document(api, api.prefix(request))
@@ -267,13 +271,13 @@ def make_openapi_view(api: Any) -> Callable[..., HttpResponse]:
     return openapi_view
 
 
-def make_docs_view(api: Any) -> Callable[..., HttpResponse]:
+def make_docs_view(api: Api) -> Callable[..., HttpResponse]:
     @read_only
     def docs_view(request: HttpRequest) -> HttpResponse:
         prefix = api.prefix(request)
         context = docs_context(api, prefix)
-        context["assets_url"] = f"{prefix}docs/assets/"
-        context["asset_version"] = __version__
+        context["stylesheet_url"] = asset_url(prefix, "docs.css")
+        context["script_url"] = asset_url(prefix, "docs.js")
         html = render_to_string(DOCS_TEMPLATE, context, request=request)
         return HttpResponse(html, content_type="text/html; charset=utf-8")
 
@@ -285,7 +289,13 @@ def read_asset(filename: str) -> bytes:
     return (STATIC_DIR / filename).read_bytes()
 
 
-def make_docs_asset_view(api: Any) -> Callable[..., HttpResponse]:
+def asset_url(prefix: str, filename: str) -> str:
+    """Return an asset's URL, versioned by its content so that a cached copy never outlives a change."""
+    digest = hashlib.sha256(read_asset(filename)).hexdigest()[:12]
+    return f"{prefix}docs/assets/{filename}?v={digest}"
+
+
+def make_docs_asset_view(api: Api) -> Callable[..., HttpResponse]:
     @read_only
     def docs_asset_view(request: HttpRequest, filename: str) -> HttpResponse:
         """Serve one of the docs page's own files (a fixed list: no path reaches the disk otherwise)."""
@@ -299,10 +309,22 @@ def make_docs_asset_view(api: Any) -> Callable[..., HttpResponse]:
     return docs_asset_view
 
 
-def description_urlpatterns(api: Any) -> list[URLPattern]:
+def check_reserved_names(api: Api) -> None:
+    """Refuse a ressource whose list URL a description switched on would hide."""
+    for switch, name in RESERVED_NAMES.items():
+        if not getattr(api, switch):
+            continue
+        for controller in api.controllers:
+            if controller.ressource_name == name:
+                raise ImproperlyConfigured(
+                    f"{type(controller).__name__}: the ressource_name {name!r} is taken by the {switch} description "
+                    f"({name}/); rename the ressource or pass {switch}=False to include()."
+                )
+
+
+def description_urlpatterns(api: Api) -> list[URLPattern]:
     """Return the self-description patterns that ``api``'s switches turn on."""
-    if api not in BUILT_APIS:
-        BUILT_APIS.append(api)
+    check_reserved_names(api)
     patterns: list[URLPattern] = []
     if api.autodoc:
         patterns.append(path("schema/", make_schema_index_view(api), name="drfl-schema"))

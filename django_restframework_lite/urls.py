@@ -131,7 +131,7 @@ class Api:
         patterns = ApiPatterns()
         patterns.api = self
         if self.hello:
-            patterns.append(path("", self._mark(self._wrap(self.hello_view, "hello")), name="hello"))
+            patterns.append(path("", self._mark(self._wrap(self.hello_view, "hello")), name="drfl-hello"))
         patterns.extend(self.description_urlpatterns())
         for controller in self.controllers:
             name = controller.ressource_name
@@ -206,7 +206,9 @@ class Api:
         return None
 
 
-def list_view(controller: Controller) -> Callable[[HttpRequest], HttpResponse]:
+def list_view(controller: Controller) -> Callable[..., HttpResponse]:
+    """Return the view function of ``controller``'s list endpoint (mount kwargs are the project's)."""
+
     def view(request: HttpRequest, **mount_kwargs: Any) -> HttpResponse:
         return controller.dispatch(request)
 
@@ -215,6 +217,8 @@ def list_view(controller: Controller) -> Callable[[HttpRequest], HttpResponse]:
 
 
 def detail_view(controller: Controller) -> Callable[..., HttpResponse]:
+    """Return the view function of ``controller``'s unique endpoint."""
+
     def view(request: HttpRequest, identifier: Any, **mount_kwargs: Any) -> HttpResponse:
         return controller.dispatch(request, identifier)
 

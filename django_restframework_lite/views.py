@@ -153,6 +153,7 @@ class View:
         self.datastore: DataStore = controller.datastore
         self.model: Model = controller.datastore.model
         self.ressource_name: str = controller.ressource_name
+        self.quoted_name: str = quote(self.ressource_name, safe="")
         self.response_class = response_class
         self.formaters: list[Formater] = list(formaters) if formaters is not None else [add_ressource_uri]
         self.options: dict[str, Any] = options or {}
@@ -176,7 +177,7 @@ class BoundView:
         self.view = view
         self.request = request
         self.prefix = prefix
-        self.ressource_base = f"{prefix}{view.ressource_name}/"
+        self.ressource_base = f"{prefix}{view.quoted_name}/"
         self.model = view.model
         self.datastore = view.datastore
         self.formaters = view.formaters
@@ -198,7 +199,7 @@ class BoundView:
 
     def uri(self, ressource_name: str, pk: Any) -> str:
         """Return the absolute URI of object ``pk`` of ``ressource_name``: ``/api/address/1/``."""
-        return f"{self.prefix}{ressource_name}/{quote_identifier(pk)}/"
+        return f"{self.prefix}{quote(ressource_name, safe='')}/{quote_identifier(pk)}/"
 
     def ressource_uri(self, pk: Any) -> str:
         """Return the absolute URI of object ``pk`` of this ressource."""

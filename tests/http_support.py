@@ -115,6 +115,13 @@ def tag_endpoint(data: list[dict[str, Any]] | None = None) -> type[Controller]:
     )
 
 
+class RateLimit:
+    """A rate limit that lets everything through (for configuration tests)."""
+
+    def check(self, request: Any, user: Any) -> dict[str, str]:
+        return {}
+
+
 def urlconf(*patterns: Any) -> types.ModuleType:
     """Return a URLconf module object holding ``patterns``."""
     module = types.ModuleType("http_core_urls")
@@ -127,3 +134,77 @@ def mount(settings: Any, controllers: list[type[Controller]], route: str = "api/
     patterns = include(controllers, **include_options)
     settings.ROOT_URLCONF = urlconf(path(route, patterns))
     return patterns[0].api
+
+
+# The same ressources on each datastore -------------------------------------------------------
+
+STORE_KINDS = ["pythonlist", "sqlite", "orm"]
+
+
+class CategoryModel(models.Model):
+    fields = [models.PkField(name="id"), models.StringField(name="name", required=True, max_length=50)]
+
+
+class ItemModel(models.Model):
+    """What DjangoModelDataStore derives from ``inventory.models.Item``."""
+
+    fields = [
+        models.PkField(name="id"),
+        models.StringField(name="name", required=True, max_length=20),
+        models.StringField(name="notes", nullable=True),
+        models.IntegerField(name="quantity", required=True),
+        models.FloatField(name="weight", nullable=True),
+        models.BooleanField(name="in_stock", default=True),
+        models.DateTimeField(name="added_at", nullable=True),
+        models.StringField(name="size", choices=["S", "M", "L"], default="M", max_length=1),
+        models.IntegerField(name="rank", min_value=0, max_value=100, default=0),
+        models.IntForeign(name="category", nullable=True, foreign={"table": "category", "column": "id"}),
+    ]
+
+
+class PartModel(models.Model):
+    fields = [
+        models.StringPkField(name="code", required=True, max_length=10),
+        models.IntegerField(name="stock", default=0),
+        models.FloatField(name="price", nullable=True),
+        models.StringField(name="label", default="", max_length=30),
+    ]
+
+
+def store_controllers(kind: str, tmp_path: Any, *, item_options: dict[str, Any] | None = None,
+                      item_view: Any = None, item_ressource_options: dict[str, Any] | None = None) -> list[type[Controller]]:
+    """Return category/item/part controllers served by one kind of datastore."""
+    from django_restframework_lite.datastore import DjangoModelDataStore, SQLiteDataStore
+
+    def ressource(name: str, model: type[models.Model], django_model: str, **options: Any) -> dict[str, Any]:
+        if kind == "pythonlist":
+            return {"ressource_name": name, "ressource": [], "model": model, "datastore": PythonListDataStore,
+                    "options": options}
+        if kind == "sqlite":
+            return {"ressource_name": name, "ressource": {"name": str(tmp_path / "http.db"), "table": name},
+                    "model": model, "datastore": SQLiteDataStore, "options": options}
+        from inventory import models as inventory
+
+        return {"ressource_name": name, "ressource": getattr(inventory, django_model),
+                "datastore": DjangoModelDataStore, "options": options}
+
+    verbs = {"list_verbs": ["GET", "POST"], "unique_verbs": ["GET", "PUT", "PATCH", "DELETE"]}
+    item_attributes: dict[str, Any] = {
+        "ressource": ressource("item", ItemModel, "Item", **(item_ressource_options or {})),
+        "controller": {**verbs, "options": item_options or {}},
+    }
+    if item_view is not None:
+        item_attributes["view"] = item_view
+    return [
+        type("CategoryEndPoint", (Controller,), {"ressource": ressource("category", CategoryModel, "Category"),
+                                                 "controller": verbs}),
+        type("ItemEndPoint", (Controller,), item_attributes),
+        type("PartEndPoint", (Controller,), {"ressource": ressource("part", PartModel, "Part"), "controller": verbs}),
+    ]
+
+
+def close_stores(api: Any) -> None:
+    for store in api.registry.values():
+        close = getattr(store, "close", None)
+        if close is not None:
+            close()

@@ -8,6 +8,7 @@ behind or changes what another test sees.
 
 from __future__ import annotations
 
+import importlib.util
 import types
 from pathlib import Path
 from typing import Any
@@ -41,3 +42,17 @@ def addressbook_urlconf(tmp_path: Path, **switches: Any) -> types.ModuleType:
     """Return a URLconf mounting the address book under /api/ as testproject does."""
     options = {"name": "addressbook", "version": "1.0", "namespace": "addressbook", **switches}
     return urlconf(path("api/", include(addressbook_controllers(tmp_path), **options)))
+
+
+def copy_of_testproject_urlconf(tmp_path: Path, monkeypatch: Any) -> types.ModuleType:
+    """Return a fresh copy of ``testproject/urls.py`` whose SQLite notes live under ``tmp_path``.
+
+    The project's own module would create its notes file in the working tree
+    when it builds its URLs; this copy builds them with the notes moved.
+    """
+    notes = {"name": str(tmp_path / "notes.db"), "table": "notes"}
+    monkeypatch.setattr(NoteEndPoint, "ressource", {**NoteEndPoint.ressource, "ressource": notes})
+    spec = importlib.util.find_spec("testproject.urls")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

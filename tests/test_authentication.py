@@ -538,3 +538,35 @@ def test_authentication_base_names_its_missing_hook() -> None:
 
     with pytest.raises(NotImplementedError, match="Incomplete must implement get_user"):
         Incomplete().get_user(RequestFactory().get("/"))
+
+
+# The testproject's protected address book (addressbook/protected.py, mounted at /protected/) ------
+
+
+def test_project_protected_api_follows_the_seed_transcripts(db: Any, client: Client) -> None:
+    response = client.get("/protected/api/users/?accesskey=hackme")
+    assert response.status_code == 200
+    assert response.json()["meta"]["filters"] == {}
+    for url in ("/protected/api/users/?accesskey=helloworld", "/protected/api/users/"):
+        response = client.get(url)
+        assert response.status_code == 401
+        assert response.json() == DEFAULT_401
+        assert response["WWW-Authenticate"] == API_KEY_CHALLENGE
+
+
+def test_project_basic_and_session_endpoints(db: Any, alice: DjangoUser) -> None:
+    client = Client(enforce_csrf_checks=True)
+    assert client.get("/protected/basic/address/").status_code == 401
+    assert client.get("/protected/basic/address/", HTTP_AUTHORIZATION=basic("alice", "wonderland")).status_code == 200
+    assert client.get("/protected/session/address/").status_code == 401
+    client.force_login(alice)
+    assert client.get("/protected/session/address/").status_code == 200
+    client.cookies["csrftoken"] = CSRF_SECRET
+    # alice may read but not add: DjangoModelPermissions
+    response = post_json(client, "/protected/session/address/", {**PARIS}, HTTP_X_CSRFTOKEN=CSRF_SECRET)
+    assert response.status_code == 403
+    grant(alice, "add_address")
+    assert post_json(client, "/protected/session/address/", {**PARIS}).status_code == 403  # no token
+    response = post_json(client, "/protected/session/address/", {**PARIS}, HTTP_X_CSRFTOKEN=CSRF_SECRET)
+    assert response.status_code == 201
+    assert response["Location"].startswith("/protected/session/address/")

@@ -20,7 +20,7 @@ from django_restframework_lite.controllers import Controller
 from django_restframework_lite.datastore import PythonListDataStore
 from django_restframework_lite.pagination import Pagination
 from django_restframework_lite.urls import include
-from tests.http_support import UserModel, mount, user_endpoint
+from tests.http_support import RateLimit, UserModel, mount, user_endpoint
 
 
 class NoPkModel(models.Model):
@@ -61,7 +61,7 @@ CASES = [
     ("E002", "controller['list_verbs']", endpoint(controller={"list_verbs": ["GET", "FETCH"]})),
     ("E002", "controller['unique_verbs']", endpoint(controller={"unique_verbs": ["GET", "POST"]})),
     ("E002", "controller['list_verbs']", endpoint(controller={"list_verbs": ["DELETE"]})),
-    ("E003", "controller['options']['ratelimit']", endpoint(controller={"options": {"ratelimit": object()}})),
+    ("E003", "controller['options']['ratelimit']", endpoint(controller={"options": {"ratelimit": RateLimit()}})),
     ("E003", "controller['options']['authorization']", endpoint(controller={"options": {"authorization": object}})),
     ("E004", "ressource['model']", endpoint(ressource={"model": NoPkModel})),
     ("E004", "ressource['model']", endpoint(ressource={"model": TwoPkModel})),
@@ -109,16 +109,13 @@ def test_duplicate_ressource_names_in_one_include():
 
 def test_a_good_controller_has_no_problems():
     cls = endpoint(controller={"options": {"pagination": Pagination(5), "authentication": Authentication(),
-                                           "authorization": object, "ratelimit": object()}})
-    cls.controller["options"]["ratelimit"] = type("R", (), {"check": lambda self, request, user: {}})()
-    cls.controller["options"]["authorization"] = type("A", (), {"__init__": lambda self, a: None,
-                                                               "check_auth": lambda self, r: None})
+                                           "authorization": object, "ratelimit": RateLimit()}})
     assert controller_problems(cls) == []
     assert controller_problems(user_endpoint()) == []
 
 
 def test_all_problems_are_reported_at_once():
-    cls = endpoint(controller={"list_verbs": ["FETCH"], "options": {"ratelimit": object()}}, drop=["datastore"])
+    cls = endpoint(controller={"list_verbs": ["FETCH"], "options": {"ratelimit": RateLimit()}}, drop=["datastore"])
     assert [p.id for p in controller_problems(cls)] == ["E001", "E002", "E003"]
 
 
@@ -143,12 +140,12 @@ BROKEN_URLCONF = """
     from django.urls import path
     from django_restframework_lite.controllers import Controller
     from django_restframework_lite.datastore import PythonListDataStore
-    from tests.http_support import UserModel
     from django_restframework_lite.urls import include
+    from tests.http_support import RateLimit, UserModel
 
     class RateLimitedEndPoint(Controller):
         ressource = {"ressource_name": "users", "ressource": [], "model": UserModel, "datastore": PythonListDataStore}
-        controller = {"list_verbs": ["GET"], "unique_verbs": ["GET", "FETCH"], "options": {"ratelimit": object()}}
+        controller = {"list_verbs": ["GET"], "unique_verbs": ["GET", "FETCH"], "options": {"ratelimit": RateLimit()}}
 
     urlpatterns = [path("api/", include([RateLimitedEndPoint]))]
 """
@@ -178,3 +175,13 @@ def test_manage_py_check_passes_on_a_good_api(settings, capsys):
     assert check_controllers() == []
     call_command("check")
     assert "System check identified no issues" in capsys.readouterr().out
+
+
+def test_an_authorization_that_cannot_be_built_is_reported():
+    from django_restframework_lite.authentication import DjangoModelPermissions
+
+    cls = endpoint(controller={"options": {"authentication": Authentication(), "authorization": DjangoModelPermissions}})
+    with pytest.raises(ImproperlyConfigured) as caught:
+        include([cls])
+    assert caught.value.problems[0].id == "E005"
+    assert str(caught.value).startswith(f"{__name__}.Broken: controller['options']['authorization']: ")

@@ -9,13 +9,24 @@ from typing import Any
 import pytest
 from django.test import Client
 
+from django_restframework_lite.authentication import Authentication
 from django_restframework_lite.controllers import Controller
 from django_restframework_lite.datastore import PythonListDataStore
 from django_restframework_lite.exceptions import Forbidden, TooManyRequests, Unauthorized
 from django_restframework_lite.formaters import foreign_keys_format, format_foreign_key, remove_id
 from django_restframework_lite.pagination import Pagination
 from django_restframework_lite.views import JsonResponse
-from tests.http_support import AddressModel, UserModel, address_endpoint, mount, user_endpoint, users
+from tests.http_support import (
+    STORE_KINDS,
+    AddressModel,
+    UserModel,
+    address_endpoint,
+    close_stores,
+    mount,
+    store_controllers,
+    user_endpoint,
+    users,
+)
 
 
 def body(response: Any) -> Any:
@@ -331,7 +342,7 @@ def test_foreign_key_to_missing_row_is_refused(settings, client):
     mount(settings, [address_endpoint(), endpoint])
     response = post_json(client, "/api/users/", {"first_name": "A", "last_name": "B", "address": "/api/address/9/"})
     assert response.status_code == 400
-    assert body(response) == {"error": "address does not validate", "fields": {"address": "No address has id=9."}}
+    assert body(response) == {"error": "address does not validate", "fields": {"address": "No address matches 9."}}
     assert len(user_data) == 1
 
 
@@ -418,7 +429,7 @@ def test_custom_response_class(settings, client):
 # Protection hooks and per-request isolation ----------------------------------------------------
 
 
-class HeaderAuthentication:
+class HeaderAuthentication(Authentication):
     """Who you are is the X-User header; ?token= is this backend's query parameter."""
 
     query_parameters = ("token",)
@@ -542,3 +553,131 @@ def test_two_threads_with_different_filters_and_users_see_only_their_own(setting
     assert set(map(repr, results["bob"])) == {repr(({"last_name": "America"}, [2, 3], {"bob"}))}
     assert len(results["alice"]) == len(results["bob"]) == 50
     assert sorted(set(seen_users)) == ["alice", "bob"]
+
+
+# The same HTTP behaviour on every datastore -------------------------------------------------
+
+
+# The ORM leg carries the django_db mark: pytest-django sets up the test database only for
+# tests that declare it (a fixture asking for "db" on the fly is not enough). Sequences are
+# reset so that pks start at 1 on PostgreSQL too, as they do on the other stores.
+ORM = pytest.param("orm", marks=pytest.mark.django_db(transaction=True, reset_sequences=True))
+
+
+@pytest.fixture(params=[kind if kind != "orm" else ORM for kind in STORE_KINDS])
+def store_kind(request):
+    return request.param
+
+
+@pytest.fixture
+def shop(store_kind, tmp_path, settings, client):
+    """category/item/part on one datastore, with two categories and three items created through HTTP."""
+    api = mount(settings, store_controllers(
+        store_kind, tmp_path,
+        item_options={"pagination": Pagination(2), "formaters": [foreign_keys_format]},
+        item_view={"options": {"formaters": ["add_ressource_uri", format_foreign_key]}},
+    ))
+    for name in ("tools", "food"):
+        assert post_json(client, "/api/category/", {"name": name}).status_code == 201
+    for name, quantity, category in (("hammer", 3, "/api/category/1/"), ("saw", 1, "/api/category/1/"), ("apple", 9, 2)):
+        response = post_json(client, "/api/item/", {"name": name, "quantity": quantity, "category": category})
+        assert response.status_code == 201, response.content
+    yield api
+    close_stores(api)
+
+
+ITEM_DEFAULTS = {"notes": None, "weight": None, "in_stock": True, "added_at": None, "size": "M", "rank": 0}
+
+
+def item(pk, name, quantity, category):
+    return {"id": pk, "name": name, "quantity": quantity, **ITEM_DEFAULTS, "category": f"/api/category/{category}/",
+            "ressource_uri": f"/api/item/{pk}/"}
+
+
+def test_stores_list_with_pagination_filters_and_uris(shop, client):
+    response = client.get("/api/item/?category=/api/category/1/&order_by=-quantity")
+    assert response.status_code == 200
+    assert body(response) == {
+        "meta": {"offset": 0, "count": 2, "total_count": 2, "next": None, "previous": None,
+                 "filters": {"category": 1}},
+        "object_list": [item(1, "hammer", 3, 1), item(2, "saw", 1, 1)],
+    }
+    response = client.get("/api/item/?offset=1")
+    assert body(response)["meta"] == {"offset": 1, "count": 2, "total_count": 3, "next": None,
+                                      "previous": "/api/item/?offset=0", "filters": {}}
+    assert body(response)["object_list"] == [item(2, "saw", 1, 1), item(3, "apple", 9, 2)]
+
+
+def test_stores_post_answers_location_and_object(shop, client):
+    response = post_json(client, "/api/item/", {"name": "pear", "quantity": 2, "category": "/api/category/2/"})
+    assert response.status_code == 201
+    assert response["Location"] == "/api/item/4/"
+    assert body(response) == item(4, "pear", 2, 2)
+
+
+def test_stores_unique_get_put_patch_delete(shop, client):
+    assert body(client.get("/api/item/2/")) == item(2, "saw", 1, 1)
+    response = post_json(client, "/api/item/2/", {"quantity": 5}, "put")
+    assert (response.status_code, body(response)) == (200, item(2, "saw", 5, 1))
+    response = post_json(client, "/api/item/2/", {"category": "/api/category/2/"}, "patch")
+    assert (response.status_code, body(response)) == (200, item(2, "saw", 5, 2))
+    current = body(client.get("/api/item/2/"))
+    assert post_json(client, "/api/item/2/", current, "put").status_code == 200
+    response = client.delete("/api/item/2/")
+    assert (response.status_code, response.content) == (204, b"")
+    assert client.get("/api/item/2/").status_code == 404
+    assert body(client.get("/api/item/"))["meta"]["total_count"] == 2
+
+
+def test_stores_refuse_bad_writes_and_keep_data(shop, client):
+    before = body(client.get("/api/item/?count=10"))
+    for payload in ({"name": "x" * 21, "quantity": 1}, {"name": "ok", "quantity": 2**63}, {"name": "a\x00b", "quantity": 1},
+                    {"name": "ok", "quantity": 1, "category": "/api/category/9/"}, {"quantity": 1}):
+        response = post_json(client, "/api/item/", payload)
+        assert response.status_code == 400, (payload, response.content)
+    response = post_json(client, "/api/item/1/", {"rank": 101}, "patch")
+    assert response.status_code == 400
+    assert body(response)["fields"] == {"rank": "Ensure this value is less than or equal to 100."}
+    assert client.delete("/api/category/1/").status_code == 409
+    assert body(client.get("/api/item/?count=10")) == before
+    assert body(client.get("/api/category/1/")) == {"id": 1, "name": "tools", "ressource_uri": "/api/category/1/"}
+
+
+@pytest.mark.parametrize("url", ["/api/item/99999999999999999999/", "/api/item/9223372036854775807/", "/api/item/x/",
+                                 "/api/part/a%00b/", "/api/part/%ED%A0%80/", "/api/part/missing/"])
+def test_stores_unfit_or_missing_ids_are_404(shop, client, url):
+    response = client.get(url)
+    assert response.status_code == 404
+    assert list(body(response)) == ["error"]
+
+
+@pytest.mark.parametrize("query", ["quantity=99999999999999999999", "name=a%00b", "quantity__gt=x", "nope=1"])
+def test_stores_unfit_filters_are_400(shop, client, query):
+    response = client.get(f"/api/item/?{query}")
+    assert response.status_code == 400
+    assert list(body(response)) == ["error", "fields"]
+
+
+def test_stores_string_pk_ressource(shop, client):
+    response = post_json(client, "/api/part/", {"code": "A 1", "stock": 4})
+    assert response.status_code == 201
+    assert response["Location"] == "/api/part/A%201/"
+    assert body(client.get("/api/part/A%201/")) == {"code": "A 1", "stock": 4, "price": None, "label": "",
+                                                     "ressource_uri": "/api/part/A%201/"}
+    assert post_json(client, "/api/part/", {"code": "A 1"}).status_code == 409
+
+
+def test_stores_partial_response(store_kind, tmp_path, settings, client):
+    from django_restframework_lite.partials import Partial
+
+    api = mount(settings, store_controllers(store_kind, tmp_path, item_ressource_options={"partial": Partial()}))
+    try:
+        post_json(client, "/api/item/", {"name": "hammer", "quantity": 3})
+        assert body(client.get("/api/item/?fields=name,size")) == {
+            "meta": {"filters": {}},
+            "object_list": [{"id": 1, "name": "hammer", "size": "M", "ressource_uri": "/api/item/1/"}],
+        }
+        assert body(client.get("/api/item/1/?fields=quantity")) == {"id": 1, "quantity": 3,
+                                                                    "ressource_uri": "/api/item/1/"}
+    finally:
+        close_stores(api)

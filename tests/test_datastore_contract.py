@@ -118,7 +118,12 @@ def test_update_changes_only_the_given_fields(stores: Stores) -> None:
     updated = stores.item.update(stores.item.get(pk), {"quantity": 7, "in_stock": False})
     expected = {**stores.item.get(pk)}
     assert updated == expected
-    assert (expected["quantity"], expected["in_stock"], expected["notes"], expected["weight"]) == (7, False, "keep", 1.5)
+    assert (expected["quantity"], expected["in_stock"], expected["notes"], expected["weight"]) == (
+        7,
+        False,
+        "keep",
+        1.5,
+    )
 
 
 def test_update_can_set_a_nullable_field_to_null(stores: Stores) -> None:
@@ -180,33 +185,105 @@ def test_string_pk_duplicate_is_a_conflict(stores: Stores) -> None:
 
 def test_string_pk_is_required(stores: Stores) -> None:
     error = refused(stores.part, BadRequest, stores.part.create, {"stock": 1})
-    assert (error.message, error.fields) == ("code is missing. Cannot create the ressource", {"code": "This field is required."})
+    assert (error.message, error.fields) == (
+        "code is missing. Cannot create the ressource",
+        {"code": "This field is required."},
+    )
 
 
 # Validation ----------------------------------------------------------------------------------
 
 INVALID_BODIES = [
-    pytest.param({"quantity": 1}, "name is missing. Cannot create the ressource", {"name": "This field is required."}, id="missing"),
-    pytest.param(item(quantity=True), "quantity does not validate", {"quantity": "Expected an integer."}, id="bool-as-int"),
-    pytest.param(item(quantity="3"), "quantity does not validate", {"quantity": "Expected an integer."}, id="str-as-int"),
-    pytest.param(item(quantity=2.0), "quantity does not validate", {"quantity": "Expected an integer."}, id="float-as-int"),
-    pytest.param(item(quantity=2**63), "quantity does not validate", {"quantity": "Integers must fit in 64 bits."}, id="int64-over"),
-    pytest.param(item(quantity=-(2**63) - 1), "quantity does not validate", {"quantity": "Integers must fit in 64 bits."}, id="int64-under"),
-    pytest.param(item(quantity=None), "quantity does not validate", {"quantity": "This field may not be null."}, id="null"),
-    pytest.param(item(weight=float("nan")), "weight does not validate", {"weight": "NaN and Infinity are not allowed."}, id="nan"),
-    pytest.param(item(weight=float("inf")), "weight does not validate", {"weight": "NaN and Infinity are not allowed."}, id="infinity"),
+    pytest.param(
+        {"quantity": 1},
+        "name is missing. Cannot create the ressource",
+        {"name": "This field is required."},
+        id="missing",
+    ),
+    pytest.param(
+        item(quantity=True), "quantity does not validate", {"quantity": "Expected an integer."}, id="bool-as-int"
+    ),
+    pytest.param(
+        item(quantity="3"), "quantity does not validate", {"quantity": "Expected an integer."}, id="str-as-int"
+    ),
+    pytest.param(
+        item(quantity=2.0), "quantity does not validate", {"quantity": "Expected an integer."}, id="float-as-int"
+    ),
+    pytest.param(
+        item(quantity=2**63),
+        "quantity does not validate",
+        {"quantity": "Integers must fit in 64 bits."},
+        id="int64-over",
+    ),
+    pytest.param(
+        item(quantity=-(2**63) - 1),
+        "quantity does not validate",
+        {"quantity": "Integers must fit in 64 bits."},
+        id="int64-under",
+    ),
+    pytest.param(
+        item(quantity=None), "quantity does not validate", {"quantity": "This field may not be null."}, id="null"
+    ),
+    pytest.param(
+        item(weight=float("nan")), "weight does not validate", {"weight": "NaN and Infinity are not allowed."}, id="nan"
+    ),
+    pytest.param(
+        item(weight=float("inf")),
+        "weight does not validate",
+        {"weight": "NaN and Infinity are not allowed."},
+        id="infinity",
+    ),
     pytest.param(item(weight="1.5"), "weight does not validate", {"weight": "Expected a number."}, id="str-as-float"),
-    pytest.param(item(in_stock=1), "in_stock does not validate", {"in_stock": "Expected true or false."}, id="int-as-bool"),
+    pytest.param(
+        item(in_stock=1), "in_stock does not validate", {"in_stock": "Expected true or false."}, id="int-as-bool"
+    ),
     pytest.param(item(name=5), "name does not validate", {"name": "Expected a string."}, id="int-as-str"),
-    pytest.param(item(name="x" * 21), "name does not validate", {"name": "Ensure this value has at most 20 characters."}, id="max-length"),
-    pytest.param(item(name="a\x00b"), "name does not validate", {"name": "Strings may not contain the NUL character (U+0000)."}, id="nul"),
-    pytest.param(item(notes="a\ud800b"), "notes does not validate", {"notes": "Strings may not contain lone surrogate code points."}, id="surrogate"),
+    pytest.param(
+        item(name="x" * 21),
+        "name does not validate",
+        {"name": "Ensure this value has at most 20 characters."},
+        id="max-length",
+    ),
+    pytest.param(
+        item(name="a\x00b"),
+        "name does not validate",
+        {"name": "Strings may not contain the NUL character (U+0000)."},
+        id="nul",
+    ),
+    pytest.param(
+        item(notes="a\ud800b"),
+        "notes does not validate",
+        {"notes": "Strings may not contain lone surrogate code points."},
+        id="surrogate",
+    ),
     pytest.param(item(size="XL"), "size does not validate", {"size": "Must be one of: S, M, L."}, id="choices"),
-    pytest.param(item(rank=-1), "rank does not validate", {"rank": "Ensure this value is greater than or equal to 0."}, id="min-value"),
-    pytest.param(item(rank=101), "rank does not validate", {"rank": "Ensure this value is less than or equal to 100."}, id="max-value"),
-    pytest.param(item(added_at="yesterday"), "added_at does not validate", {"added_at": "'yesterday' is not an ISO 8601 date and time."}, id="datetime"),
-    pytest.param(item(colour="red"), "colour is not a field of this ressource", {"colour": "Unknown field."}, id="unknown-member"),
-    pytest.param(item(id=5), "id does not validate", {"id": "The pk is assigned by the server and may not be sent."}, id="pk-sent"),
+    pytest.param(
+        item(rank=-1),
+        "rank does not validate",
+        {"rank": "Ensure this value is greater than or equal to 0."},
+        id="min-value",
+    ),
+    pytest.param(
+        item(rank=101),
+        "rank does not validate",
+        {"rank": "Ensure this value is less than or equal to 100."},
+        id="max-value",
+    ),
+    pytest.param(
+        item(added_at="yesterday"),
+        "added_at does not validate",
+        {"added_at": "'yesterday' is not an ISO 8601 date and time."},
+        id="datetime",
+    ),
+    pytest.param(
+        item(colour="red"), "colour is not a field of this ressource", {"colour": "Unknown field."}, id="unknown-member"
+    ),
+    pytest.param(
+        item(id=5),
+        "id does not validate",
+        {"id": "The pk is assigned by the server and may not be sent."},
+        id="pk-sent",
+    ),
     pytest.param(["not", "an", "object"], "The body must be a JSON object.", {}, id="not-an-object"),
 ]
 
@@ -218,7 +295,9 @@ def test_create_refuses_invalid_bodies(stores: Stores, body: Any, message: str, 
     assert (error.status, error.message, error.fields) == (400, message, fields)
 
 
-@pytest.mark.parametrize(("body", "message", "fields"), [p for p in INVALID_BODIES if p.id not in {"missing", "pk-sent"}])
+@pytest.mark.parametrize(
+    ("body", "message", "fields"), [p for p in INVALID_BODIES if p.id not in {"missing", "pk-sent"}]
+)
 def test_update_refuses_invalid_bodies(stores: Stores, body: Any, message: str, fields: dict[str, str]) -> None:
     pk = stores.item.create(item(name="existing"))
     if isinstance(body, dict):
@@ -247,16 +326,61 @@ def filled(stores: Stores) -> Stores:
     toys = stores.category.create({"name": "toys"})
     make_items(
         stores,
-        item(name="Hammer", notes="Heavy 100%", quantity=5, weight=1.5, in_stock=True,
-             added_at="2024-01-01T00:00:00+00:00", size="M", rank=10, category=tools),
-        item(name="hammock", notes=None, quantity=0, weight=None, in_stock=False,
-             added_at="2024-06-01T12:00:00+00:00", size="L", rank=20, category=None),
-        item(name="ball", notes="round_thing", quantity=12, weight=0.25, in_stock=True,
-             added_at=None, size="S", rank=30, category=toys),
-        item(name="Zebra", notes="toy zebra", quantity=-3, weight=7.0, in_stock=False,
-             added_at="2023-12-31T23:59:59.500000+00:00", size="M", rank=40, category=toys),
-        item(name="\u00e9clair", notes="HEAVY cream", quantity=5, weight=2.0, in_stock=True,
-             added_at="2024-01-01T00:00:00.000001+00:00", size="S", rank=50, category=tools),
+        item(
+            name="Hammer",
+            notes="Heavy 100%",
+            quantity=5,
+            weight=1.5,
+            in_stock=True,
+            added_at="2024-01-01T00:00:00+00:00",
+            size="M",
+            rank=10,
+            category=tools,
+        ),
+        item(
+            name="hammock",
+            notes=None,
+            quantity=0,
+            weight=None,
+            in_stock=False,
+            added_at="2024-06-01T12:00:00+00:00",
+            size="L",
+            rank=20,
+            category=None,
+        ),
+        item(
+            name="ball",
+            notes="round_thing",
+            quantity=12,
+            weight=0.25,
+            in_stock=True,
+            added_at=None,
+            size="S",
+            rank=30,
+            category=toys,
+        ),
+        item(
+            name="Zebra",
+            notes="toy zebra",
+            quantity=-3,
+            weight=7.0,
+            in_stock=False,
+            added_at="2023-12-31T23:59:59.500000+00:00",
+            size="M",
+            rank=40,
+            category=toys,
+        ),
+        item(
+            name="\u00e9clair",
+            notes="HEAVY cream",
+            quantity=5,
+            weight=2.0,
+            in_stock=True,
+            added_at="2024-01-01T00:00:00.000001+00:00",
+            size="S",
+            rank=50,
+            category=tools,
+        ),
     )
     return stores
 

@@ -25,8 +25,16 @@ pytestmark = pytest.mark.django_db
 
 def describe(model: models.Model) -> list[tuple[Any, ...]]:
     return [
-        (field.name, type(field).__name__, field.required, field.nullable, field.max_length,
-         field.choices, field.options.get("default", "<none>"), field.options.get("foreign"))
+        (
+            field.name,
+            type(field).__name__,
+            field.required,
+            field.nullable,
+            field.max_length,
+            field.choices,
+            field.options.get("default", "<none>"),
+            field.options.get("foreign"),
+        )
         for field in model.get_fields()
     ]
 
@@ -42,8 +50,16 @@ def test_derived_model_maps_every_django_field_type() -> None:
     model = DjangoModelDataStore(Item).model
     assert type(model.pk_field) is models.PkField
     assert [type(field).__name__ for field in model.get_fields()] == [
-        "PkField", "StringField", "StringField", "IntegerField", "FloatField", "BooleanField",
-        "DateTimeField", "StringField", "IntegerField", "IntForeign",
+        "PkField",
+        "StringField",
+        "StringField",
+        "IntegerField",
+        "FloatField",
+        "BooleanField",
+        "DateTimeField",
+        "StringField",
+        "IntegerField",
+        "IntForeign",
     ]
     rank = model.get_field("rank")
     assert (rank.min_value, rank.max_value) == (0, 100)
@@ -121,7 +137,9 @@ def many_items() -> DjangoModelDataStore:
     return DjangoModelDataStore(Item)
 
 
-def test_a_page_is_one_query_with_limit_and_offset(many_items: DjangoModelDataStore, django_assert_num_queries: Any) -> None:
+def test_a_page_is_one_query_with_limit_and_offset(
+    many_items: DjangoModelDataStore, django_assert_num_queries: Any
+) -> None:
     with django_assert_num_queries(1) as captured:
         rows = many_items.get_list(offset=100, count=20)
     assert [row["quantity"] for row in rows] == list(range(100, 120))
@@ -210,7 +228,10 @@ def test_django_blank_false_refuses_an_empty_string() -> None:
     store = DjangoModelDataStore(Item)
     with pytest.raises(BadRequest) as caught:
         store.create({"name": "", "quantity": 1})
-    assert (caught.value.message, caught.value.fields) == ("name does not validate", {"name": "This field cannot be blank."})
+    assert (caught.value.message, caught.value.fields) == (
+        "name does not validate",
+        {"name": "This field cannot be blank."},
+    )
     assert Item.objects.count() == 0
 
 
@@ -233,6 +254,9 @@ def test_filters_outside_the_database_range_match_nothing() -> None:
     assert store.get_list(stock=str(2**62)) == []
     assert store.count(stock__gt=str(2**62)) == 0
     assert [row["code"] for row in store.get_list(stock__lt=str(2**62))] == ["P1"]
+    assert [row["code"] for row in store.get_list(stock__in=f"5,{2**62}")] == ["P1"]
+    assert [row["code"] for row in store.get_list(stock__gte=str(-(2**62)))] == ["P1"]
+    assert store.count(stock__lte=str(-(2**62))) == 0
 
 
 def test_a_pk_outside_the_database_range_is_not_found() -> None:
@@ -264,9 +288,15 @@ def test_protected_delete_is_a_conflict_and_deletes_nothing() -> None:
 
 def test_a_list_store_referencing_an_orm_store_blocks_its_delete() -> None:
     category = DjangoModelDataStore(Category)
-    notes = PythonListDataStore([], models.Model([
-        models.PkField("id"), models.IntForeign("category", foreign={"table": "categories"}),
-    ]))
+    notes = PythonListDataStore(
+        [],
+        models.Model(
+            [
+                models.PkField("id"),
+                models.IntForeign("category", foreign={"table": "categories"}),
+            ]
+        ),
+    )
     registry = {"categories": category, "notes": notes}
     for name, store in registry.items():
         store.bind(registry, name)
@@ -342,6 +372,7 @@ def test_an_omitted_non_null_field_without_default_is_a_bad_request() -> None:
     with pytest.raises(BadRequest) as caught:
         store.create({"name": "x"})
     assert (caught.value.message, caught.value.fields) == (
-        "quantity is missing. Cannot create the ressource", {"quantity": "This field is required."},
+        "quantity is missing. Cannot create the ressource",
+        {"quantity": "This field is required."},
     )
     assert Item.objects.count() == 0

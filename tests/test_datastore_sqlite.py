@@ -203,11 +203,13 @@ def test_icontains_folds_non_ascii_like_python(unbound: Any) -> None:
 def test_timestamp_and_string_foreign_keys(tmp_path: Path) -> None:
     path = str(tmp_path / "t.db")
     parts = SQLiteDataStore({"name": path, "table": "part"}, PartModel)
-    model = models.Model([
-        models.PkField("id"),
-        models.TimestampField("at", nullable=True),
-        models.StringForeignKey("part", foreign={"table": "part", "column": "code"}),
-    ])
+    model = models.Model(
+        [
+            models.PkField("id"),
+            models.TimestampField("at", nullable=True),
+            models.StringForeignKey("part", foreign={"table": "part", "column": "code"}),
+        ]
+    )
     orders = SQLiteDataStore({"name": path, "table": "orders"}, model)
     assert [(row[2], row[3], row[4]) for row in raw(tmp_path / "t.db", "PRAGMA foreign_key_list(orders)")] == [
         ("part", "part", "code")

@@ -131,3 +131,25 @@ if os.environ.get("DATABASE_URL", "").startswith("postgres"):
         assert len(set(pks)) == THREADS * 10
         assert store.count() == THREADS * 10 + 1
         assert store.get(pk)["quantity"] == THREADS * 10
+
+    @pytest.mark.django_db(transaction=True)
+    def test_orm_concurrent_duplicates_pass_unique_together_once() -> None:
+        from django.db import connection
+        from inventory.models import Item
+
+        from django_restframework_lite.datastore import DjangoModelDataStore
+
+        store = DjangoModelDataStore(Item, validators=[UniqueTogether("name", "size")])
+
+        def create_same(number: int) -> str:
+            try:
+                store.create({"name": "same", "size": "S", "quantity": number})
+            except BadRequest as error:
+                return error.message
+            finally:
+                connection.close()
+            return "created"
+
+        outcomes = run_threads(create_same)
+        assert sorted(outcomes) == ["created"] + ["name,size must be unique together"] * (THREADS - 1)
+        assert store.count() == 1

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from addressbook.api import UserEndPoint
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import path
 from selfdoc_api import addressbook_urlconf, urlconf
 
@@ -290,3 +293,77 @@ def test_builders_work_without_a_request(settings, tmp_path):
         "schema_endpoint": "/x/schema/catalog/",
     }
     assert spore_description(mounted.api, "http://h/x")["base_url"] == "http://h/x"
+
+
+@pytest.mark.parametrize(("name", "switch"), [("schema", "autodoc"), ("spore", "autospore"), ("docs", "docs")])
+def test_a_ressource_named_like_a_description_is_refused_at_build_time(name, switch):
+    class Clashing(BookEndPoint):
+        ressource = {**BookEndPoint.ressource, "ressource_name": name}
+
+    with pytest.raises(ImproperlyConfigured) as error:
+        include([Clashing])
+
+    assert str(error.value) == (
+        f"Clashing: the ressource_name {name!r} is taken by the {switch} description ({name}/); "
+        f"rename the ressource or pass {switch}=False to include()."
+    )
+
+
+def test_a_ressource_named_like_a_switched_off_description_is_served(client, settings):
+    class Docs(BookEndPoint):
+        ressource = {**BookEndPoint.ressource, "ressource_name": "docs"}
+
+    settings.ROOT_URLCONF = urlconf(path("d/", include([Docs], docs=False)))
+
+    assert client.get("/d/docs/").json() == {"meta": {"filters": {}}, "object_list": []}
+
+
+# docs/ through the test client (the browser test drives the page itself) -----------------
+
+
+def test_docs_page_is_html_naming_every_ressource_and_its_assets(client, addressbook):
+    response = client.get("/api/docs/")
+    html = response.content.decode()
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/html; charset=utf-8"
+    for name in ("address", "users", "tags", "notes"):
+        assert f'<section class="ressource" id="ressource-{name}" data-ressource="{name}">' in html
+    assert re.search(r'<link rel="stylesheet" href="/api/docs/assets/docs\.css\?v=[0-9a-f]{12}">', html)
+    assert re.search(r'<script src="/api/docs/assets/docs\.js\?v=[0-9a-f]{12}" defer></script>', html)
+    assert '<a href="/api/openapi.json">OpenAPI 3.1</a>' in html
+
+
+def test_docs_page_links_only_the_descriptions_switched_on(client, settings):
+    settings.ROOT_URLCONF = urlconf(path("q/", include([BookEndPoint], openapi=False, autospore=False)))
+
+    html = client.get("/q/docs/").content.decode()
+
+    assert '<a href="/q/schema/">Schema</a>' in html
+    assert "openapi.json" not in html
+    assert "/q/spore/" not in html
+
+
+def test_docs_assets_are_served_by_the_api(client, addressbook):
+    script = client.get("/api/docs/assets/docs.js")
+    style = client.get("/api/docs/assets/docs.css")
+
+    assert script.status_code == 200
+    assert script["Content-Type"] == "text/javascript; charset=utf-8"
+    assert b'document.getElementById("drfl-description")' in script.content
+    assert style.status_code == 200
+    assert style["Content-Type"] == "text/css; charset=utf-8"
+
+
+def test_docs_serves_no_other_file(client, addressbook):
+    response = client.get("/api/docs/assets/__init__.py")
+
+    assert response.status_code == 404
+    assert response.json() == {"error": "The docs page has no asset named __init__.py."}
+
+
+def test_docs_page_needs_no_staticfiles_app(client, settings, addressbook):
+    settings.INSTALLED_APPS = [app for app in settings.INSTALLED_APPS if app != "django.contrib.staticfiles"]
+
+    assert client.get("/api/docs/").status_code == 200
+    assert client.get("/api/docs/assets/docs.css").status_code == 200

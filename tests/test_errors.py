@@ -123,6 +123,14 @@ def test_oversized_body_is_413_and_writes_nothing(data, client, settings):
     assert data == users()
 
 
+def test_unparsable_content_length_is_400(data, client):
+    response = client.post("/api/users/", json.dumps({"first_name": "A", "last_name": "B"}),
+                           content_type="application/json", CONTENT_LENGTH="abc")
+    assert response.status_code == 400
+    assert body(response) == {"error": "The Content-Length header is not a number."}
+    assert data == users()
+
+
 def test_unknown_member_is_400_naming_it(data, client):
     response = client.post("/api/users/", json.dumps({"first_name": "A", "last_name": "B", "nick": "x"}),
                            content_type="application/json")
@@ -174,3 +182,29 @@ def test_paths_outside_the_prefix_are_not_the_apis(data, client):
     response = client.get("/elsewhere/")
     assert response.status_code == 404
     assert response["Content-Type"].startswith("text/html")
+
+
+class FormReadingAuthentication:
+    """Reads request.POST, as a session backend's CSRF check does."""
+
+    def get_user(self, request):
+        request.POST  # noqa: B018
+        return "someone"
+
+
+def test_too_many_form_fields_read_by_authentication_is_400(settings, client):
+    rows = users()
+    mount(settings, [user_endpoint(rows, options={"authentication": FormReadingAuthentication()})])
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 2
+    response = client.post("/api/users/", "a=1&b=2&c=3", content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert body(response) == {"error": "Too many form fields."}
+    assert rows == users()
+
+
+def test_oversized_form_read_by_authentication_is_413(settings, client):
+    mount(settings, [user_endpoint(options={"authentication": FormReadingAuthentication()})])
+    settings.DATA_UPLOAD_MAX_MEMORY_SIZE = 10
+    response = client.post("/api/users/", "a=" + "x" * 50, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 413
+    assert body(response) == {"error": "The request body is larger than this server accepts."}

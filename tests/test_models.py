@@ -94,7 +94,11 @@ def test_datetime_field_returns_the_canonical_utc_string() -> None:
 
 @pytest.mark.parametrize("value", ["16/10/2013", "", 1381921200, True])
 def test_datetime_field_refuses_what_is_not_iso_8601(value: Any) -> None:
-    expected = f"{value!r} is not an ISO 8601 date and time." if isinstance(value, str) else "Expected an ISO 8601 date and time string."
+    expected = (
+        f"{value!r} is not an ISO 8601 date and time."
+        if isinstance(value, str)
+        else "Expected an ISO 8601 date and time string."
+    )
     assert invalid(models.DateTimeField("d"), value) == expected
 
 
@@ -141,8 +145,29 @@ def test_options_are_kept_for_formaters() -> None:
     assert isinstance(field, models.ForeignKeyField)
 
 
-def test_foreign_key_column_defaults_to_id() -> None:
-    assert models.IntForeign("a", foreign={"table": "address"}).foreign == {"table": "address", "column": "id"}
+def test_foreign_key_without_column_refers_to_the_targets_pk() -> None:
+    from django_restframework_lite.datastore import PythonListDataStore
+    from django_restframework_lite.exceptions import BadRequest, Conflict
+
+    class Country(models.Model):
+        fields = [models.StringPkField(name="code")]
+
+    class City(models.Model):
+        fields = [models.PkField(name="id"), models.StringForeignKey(name="country", foreign={"table": "countries"})]
+
+    countries = PythonListDataStore([{"code": "fr"}], Country)
+    cities = PythonListDataStore([], City)
+    registry = {"countries": countries, "cities": cities}
+    countries.bind(registry, "countries")
+    cities.bind(registry, "cities")
+
+    assert cities.create({"country": "fr"}) == 1
+    with pytest.raises(BadRequest) as refused:
+        cities.create({"country": "de"})
+    assert refused.value.message == "country does not validate"
+    with pytest.raises(Conflict):
+        countries.delete("fr")
+    assert countries.get("fr") == {"code": "fr"}
 
 
 def test_foreign_key_without_foreign_is_a_type_error() -> None:
@@ -156,9 +181,18 @@ def test_seed_spelling_of_string_foreign_key() -> None:
 
 
 def test_every_field_class_has_base_type_example_and_validators() -> None:
-    for cls in (models.IntegerField, models.FloatField, models.StringField, models.BooleanField,
-                models.TimestampField, models.DateTimeField, models.PkField, models.StringPkField,
-                models.IntForeign, models.StringForeignKey):
+    for cls in (
+        models.IntegerField,
+        models.FloatField,
+        models.StringField,
+        models.BooleanField,
+        models.TimestampField,
+        models.DateTimeField,
+        models.PkField,
+        models.StringPkField,
+        models.IntForeign,
+        models.StringForeignKey,
+    ):
         assert isinstance(cls.base_type, str) and cls.example is not None and isinstance(cls.validators, tuple)
 
 
@@ -191,13 +225,16 @@ def test_to_query_value_skips_options_so_impossible_values_match_nothing() -> No
     assert models.IntegerField("n", max_value=3).to_query_value("10") == 10
 
 
-@pytest.mark.parametrize(("field", "text", "message"), [
-    (models.IntegerField("n"), "1.0", "'1.0' is not an integer."),
-    (models.IntegerField("n"), str(2**64), "Integers must fit in 64 bits."),
-    (models.FloatField("f"), "inf", "NaN and Infinity are not allowed."),
-    (models.FloatField("f"), "one", "'one' is not a number."),
-    (models.BooleanField("b"), "1", "'1' is not a boolean: use true or false."),
-])
+@pytest.mark.parametrize(
+    ("field", "text", "message"),
+    [
+        (models.IntegerField("n"), "1.0", "'1.0' is not an integer."),
+        (models.IntegerField("n"), str(2**64), "Integers must fit in 64 bits."),
+        (models.FloatField("f"), "inf", "NaN and Infinity are not allowed."),
+        (models.FloatField("f"), "one", "'one' is not a number."),
+        (models.BooleanField("b"), "1", "'1' is not a boolean: use true or false."),
+    ],
+)
 def test_to_query_value_refuses_unconvertible_text(field: models.Field, text: str, message: str) -> None:
     with pytest.raises(models.FieldError) as caught:
         field.to_query_value(text)
@@ -249,10 +286,13 @@ def test_model_from_a_list_of_fields() -> None:
     assert model.get_schema() == {"price": {"type": "float", "example": 0.1, "required": "false"}}
 
 
-@pytest.mark.parametrize("fields", [
-    [models.StringField("a")],
-    [models.PkField("id"), models.StringPkField("code")],
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        [models.StringField("a")],
+        [models.PkField("id"), models.StringPkField("code")],
+    ],
+)
 def test_model_needs_exactly_one_pk(fields: list[models.Field]) -> None:
     with pytest.raises(ImproperlyConfigured, match="exactly one pk field"):
         models.Model(fields)
@@ -267,7 +307,11 @@ def test_model_refuses_duplicate_names_and_non_fields() -> None:
 
 def test_validate_fills_defaults_and_nulls() -> None:
     assert UserModel().validate({"first_name": "Ada", "last_name": "L"}) == {
-        "first_name": "Ada", "last_name": "L", "age": 18, "nickname": None, "address": None,
+        "first_name": "Ada",
+        "last_name": "L",
+        "age": 18,
+        "nickname": None,
+        "address": None,
     }
 
 
@@ -292,7 +336,10 @@ def test_validate_bad_value_uses_the_seeds_message() -> None:
 def test_validate_refuses_unknown_members_but_ignores_ressource_uri() -> None:
     with pytest.raises(BadRequest) as caught:
         UserModel().validate({"first_name": "A", "last_name": "L", "email": "x"})
-    assert (caught.value.message, caught.value.fields) == ("email is not a field of this ressource", {"email": "Unknown field."})
+    assert (caught.value.message, caught.value.fields) == (
+        "email is not a field of this ressource",
+        {"email": "Unknown field."},
+    )
     assert "ressource_uri" not in UserModel().validate({"first_name": "A", "last_name": "L", "ressource_uri": "/u/1/"})
 
 
@@ -319,7 +366,10 @@ def test_validate_fields_accepts_the_same_pk_and_refuses_another() -> None:
     assert model.validate_fields({"id": 3, "age": 1}, {"id": 3}) == {"age": 1}
     with pytest.raises(BadRequest) as caught:
         model.validate_fields({"id": 4}, {"id": 3})
-    assert (caught.value.message, caught.value.fields) == ("id does not validate", {"id": "The pk of a ressource cannot be changed."})
+    assert (caught.value.message, caught.value.fields) == (
+        "id does not validate",
+        {"id": "The pk of a ressource cannot be changed."},
+    )
 
 
 def test_validate_fields_does_not_require_missing_fields() -> None:

@@ -8,7 +8,7 @@ import pytest
 from django.urls import path
 from jsonschema.validators import Draft202012Validator
 from openapi_spec_validator import validate
-from selfdoc_api import addressbook_urlconf, urlconf
+from selfdoc_api import addressbook_urlconf, copy_of_testproject_urlconf, urlconf
 
 from django_restframework_lite import models
 from django_restframework_lite.authentication import (
@@ -174,6 +174,22 @@ def test_foreign_keys_follow_the_tutorial_formaters(client, addressbook):
         "maxLength": 100,
         "examples": ["Hello World"],
     }
+
+
+def test_every_api_of_the_testproject_serves_a_valid_document(client, settings, tmp_path, monkeypatch):
+    """The project's own URLconf: the address book and its protected variants (read-only here)."""
+    settings.ROOT_URLCONF = copy_of_testproject_urlconf(tmp_path, monkeypatch)
+    mounted = mounted_apis()
+
+    assert [m.prefix for m in mounted][:1] == ["/api/"]
+    assert len(mounted) > 1
+    for api in mounted:
+        document = fetch_document(client, f"{api.prefix}openapi.json")
+        assert document["info"] == {"title": str(api.api.name), "version": str(api.api.version)}
+        assert document["servers"] == [{"url": api.prefix.rstrip("/")}]
+        protected = [op for item in document["paths"].values() for op in item.values() if "security" in op]
+        if any(c.authentication is not None for c in api.api.controllers):
+            assert protected and "securitySchemes" in document["components"], api.prefix
 
 
 # Documents of purpose-built APIs ------------------------------------------------------------
@@ -347,3 +363,23 @@ def test_a_rate_limit_documents_429_and_its_headers(client, settings):
 
     assert responses["429"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
     assert set(responses["200"]["headers"]) == {"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"}
+
+
+def test_schema_names_of_similar_ressources_never_clash(client, settings):
+    class User(ShelfEndPoint):
+        ressource = {**ShelfEndPoint.ressource, "ressource_name": "user"}
+
+    class UserList(ShelfEndPoint):
+        ressource = {**ShelfEndPoint.ressource, "ressource_name": "user_list"}
+
+    settings.ROOT_URLCONF = urlconf(path("n/", include([User, UserList])))
+    document = fetch_document(client, "/n/openapi.json")
+    schemas = document["components"]["schemas"]
+
+    assert sorted(schemas) == [
+        "Error", "User", "UserCreate", "UserList", "UserList2", "UserList2Create", "UserList2List", "UserList2Update",
+        "UserUpdate",
+    ]
+    assert document["paths"]["/user_list/"]["post"]["requestBody"]["content"]["application/json"]["schema"] == {
+        "$ref": "#/components/schemas/UserList2Create"
+    }

@@ -67,7 +67,7 @@ def test_url_names_reverse(settings):
     assert reverse("users-list") == "/api/users/"
     assert reverse("users-detail", args=[3]) == "/api/users/3/"
     assert reverse("tags-detail", kwargs={"identifier": "red"}) == "/api/tags/red/"
-    assert reverse("hello") == "/api/"
+    assert reverse("drfl-hello") == "/api/"
 
 
 def test_url_names_with_namespace(settings):
@@ -90,7 +90,7 @@ def test_foreign_keys_resolve_across_stores_of_one_include(settings, client):
     response = client.post("/api/users/", json.dumps({"first_name": "A", "last_name": "B", "address": 5}),
                            content_type="application/json")
     assert response.status_code == 400
-    assert body(response) == {"error": "address does not validate", "fields": {"address": "No address has id=5."}}
+    assert body(response) == {"error": "address does not validate", "fields": {"address": "No address matches 5."}}
     response = client.post("/api/users/", json.dumps({"first_name": "A", "last_name": "B", "address": 2}),
                            content_type="application/json")
     assert response.status_code == 201
@@ -159,7 +159,7 @@ def test_description_patterns_come_before_ressource_patterns(monkeypatch):
     monkeypatch.setattr(description, "description_urlpatterns", lambda api: [path("schema/", view, name="marker")])
     patterns = include([user_endpoint()])[0]
     names = [pattern.name for pattern in patterns]
-    assert names[:4] == ["hello", "marker", "users-list", "users-detail"]
+    assert names[:4] == ["drfl-hello", "marker", "users-list", "users-detail"]
     assert names[-1] is None
 
 

@@ -109,7 +109,7 @@ class DataStore:
             if not self.foreign_row_exists(field, value):
                 raise BadRequest(
                     invalid_message(field.name),
-                    fields={field.name: f"No {field.foreign['table']} has {field.foreign['column']}={value!r}."},
+                    fields={field.name: f"No {field.foreign['table']} matches {value!r}."},
                 )
 
     def foreign_row_exists(self, field: Any, value: Any) -> bool:
@@ -121,7 +121,7 @@ class DataStore:
         target = self.registry.get(field.foreign["table"])
         if target is None:
             return self.check_foreign_key_fallback(field, value)
-        column = field.foreign.get("column", target.model.pk_field.name)
+        column = field.foreign.get("column") or target.model.pk_field.name
         if column == target.model.pk_field.name:
             try:
                 target.get(value)
@@ -134,7 +134,7 @@ class DataStore:
         """Check a reference whose table is no sibling store; True lets the store's own constraint decide."""
         return True
 
-    def check_not_referenced(self, identifier: Any) -> None:
+    def check_not_referenced(self, row: dict[str, Any]) -> None:
         """Refuse to delete a row that a sibling store still references (409)."""
         if self.ressource_name is None:
             return
@@ -143,9 +143,8 @@ class DataStore:
             for field in store.model.foreign_keys:
                 if field.foreign["table"] != self.ressource_name:
                     continue
-                if field.foreign.get("column", pk_name) != pk_name:
-                    continue
-                if store.count(**{field.name: identifier}) > 0:
+                column = field.foreign.get("column") or pk_name
+                if row.get(column) is not None and store.count(**{field.name: row[column]}) > 0:
                     raise Conflict(
                         f"Cannot delete this ressource: {name} still reference it through {field.name}.",
                     )
@@ -256,8 +255,7 @@ class DataStore:
     def delete(self, identifier: Any) -> None:
         """Remove the object, or raise ``NotFound``; a referenced object is a ``Conflict``."""
         with self.atomic():
-            self.get_for_update(identifier)
-            self.check_not_referenced(identifier)
+            self.check_not_referenced(self.get_for_update(identifier))
             self.remove(identifier)
 
     @contextlib.contextmanager

@@ -67,6 +67,7 @@ _COMPARISONS = {"gt": GreaterThan, "gte": GreaterThanOrEqual, "lt": LessThan, "l
 _FOREIGN_KEY_VIOLATION = "23503"
 _UNIQUE_VIOLATION = "23505"
 _NOT_NULL_VIOLATION = "23502"
+_ADVISORY_LOCK_CLASS = 0x44524C  # first key of pg_advisory_xact_lock(int, int): "DRL", this app's
 _KEY_DETAIL = re.compile(r"^Key \((.+?)\)=")
 
 
@@ -140,7 +141,9 @@ def derive_model(model_class: type[models.Model]) -> Model:
 class DjangoModelDataStore(DataStore):
     """Serve a Django model class or QuerySet; see the module docstring."""
 
-    def __init__(self, ressource_config: type[models.Model] | models.QuerySet, model: Any = None, **options: Any) -> None:
+    def __init__(
+        self, ressource_config: type[models.Model] | models.QuerySet, model: Any = None, **options: Any
+    ) -> None:
         if isinstance(ressource_config, models.QuerySet):
             self.queryset = ressource_config
         elif isinstance(ressource_config, type) and issubclass(ressource_config, models.Model):
@@ -201,8 +204,11 @@ class DjangoModelDataStore(DataStore):
     @contextlib.contextmanager
     def atomic(self) -> Iterator[None]:
         """Run the block in ``transaction.atomic``; constraint failures at commit become 400/409."""
+        alias = self.write_db
+        if not connections[alias].in_atomic_block:
+            self.local.writing = None  # what the last write of this thread was, for errors at commit
         try:
-            with transaction.atomic(using=self.write_db):
+            with transaction.atomic(using=alias):
                 yield
         except IntegrityError as error:
             raise self.integrity_error(error, getattr(self.local, "writing", None)) from None
@@ -243,7 +249,10 @@ class DjangoModelDataStore(DataStore):
             raise self.not_found(identifier) from None
         if pk.base_type == "integer":
             internal_type = self.model_class._meta.pk.get_internal_type()
-            low, high = connections[self.read_db].ops.integer_field_range(internal_type)
+            try:
+                low, high = connections[self.read_db].ops.integer_field_range(internal_type)
+            except KeyError:  # not a type the backend bounds
+                low = high = None
             if low is not None and value < low or high is not None and value > high:
                 raise self.not_found(identifier)
         return value
@@ -317,9 +326,15 @@ class DjangoModelDataStore(DataStore):
             locking = locking.select_for_update()
         if not list(locking.values_list("pk", flat=True)):
             raise self.not_found(identifier)
-        return self.get(key)
+        # Read it back through the window, on the connection that holds the lock.
+        rows = list(self.values(self.queryset.using(alias).filter(pk=key))[:1])
+        if not rows:
+            raise self.not_found(identifier)
+        return self.from_db(rows[0])
 
-    def fetch(self, conditions: list[Condition], ordering: list[Ordering], offset: int, count: int | None) -> list[dict[str, Any]]:
+    def fetch(
+        self, conditions: list[Condition], ordering: list[Ordering], offset: int, count: int | None
+    ) -> list[dict[str, Any]]:
         queryset = self.matching(conditions).order_by(*self.order_expressions(ordering, self.read_db))
         end = None if count is None else offset + count
         return [self.from_db(row) for row in self.values(queryset)[offset:end]]
@@ -328,6 +343,24 @@ class DjangoModelDataStore(DataStore):
         return self.matching(conditions).count()
 
     # DataStore hooks: writes ------------------------------------------------------------
+
+    def run_validators(self, data: dict[str, Any], pk: Any = None) -> None:
+        """Run ``UniqueTogether`` and co. with the table's writers queued behind one lock.
+
+        Under READ COMMITTED two transactions could both find no duplicate and both
+        insert; on PostgreSQL a transaction-scoped advisory lock per table makes the
+        check-then-write sequence of validated writes take turns.
+        """
+        if self.validators:
+            alias = self.write_db
+            wrapper = connections[alias]
+            if wrapper.vendor == "postgresql" and wrapper.in_atomic_block:
+                with wrapper.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                        [_ADVISORY_LOCK_CLASS, self.model_class._meta.db_table],
+                    )
+        super().run_validators(data, pk)
 
     def check_foreign_key_fallback(self, field: Any, value: Any) -> bool:
         """Ask the database whether the referenced row exists: Django defers FK checks to the commit."""
@@ -367,10 +400,9 @@ class DjangoModelDataStore(DataStore):
             with transaction.atomic(using=self.write_db):
                 self.model_class._base_manager.using(self.write_db).filter(pk=identifier).delete()
         except (ProtectedError, RestrictedError) as error:
-            names = sorted({type(obj)._meta.verbose_name_plural for obj in error.protected_objects}
-                           if isinstance(error, ProtectedError) else
-                           {type(obj)._meta.verbose_name_plural for obj in error.restricted_objects})
-            raise Conflict(f"Cannot delete this ressource: {', '.join(map(str, names))} still reference it.") from None
+            objects = error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects
+            names = sorted({str(type(obj)._meta.verbose_name_plural) for obj in objects})
+            raise Conflict(f"Cannot delete this ressource: {', '.join(names)} still reference it.") from None
         except IntegrityError as error:
             raise self.integrity_error(error, "delete") from None
 
@@ -458,4 +490,3 @@ class DjangoModelDataStore(DataStore):
             message = f"{','.join(names)} must be unique" if names else "A ressource with these values already exists."
             return Conflict(message, fields={name: "Already taken." for name in names})
         return BadRequest(f"The database refused this change: {text}")
-

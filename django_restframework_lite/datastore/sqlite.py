@@ -63,8 +63,14 @@ class SQLiteDataStore(DataStore):
 
     def __init__(self, ressource_config: dict[str, str], model: Any = None, **options: Any) -> None:
         super().__init__(ressource_config, model, **options)
-        if not isinstance(ressource_config, dict) or not ressource_config.get("name") or not ressource_config.get("table"):
-            raise ImproperlyConfigured('SQLiteDataStore needs ressource={"name": <database file>, "table": <table name>}.')
+        if (
+            not isinstance(ressource_config, dict)
+            or not ressource_config.get("name")
+            or not ressource_config.get("table")
+        ):
+            raise ImproperlyConfigured(
+                'SQLiteDataStore needs ressource={"name": <database file>, "table": <table name>}.'
+            )
         self.path = str(ressource_config["name"])
         self.table = str(ressource_config["table"])
         self.timeout = float(options.get("timeout", DEFAULT_TIMEOUT))
@@ -311,7 +317,9 @@ class SQLiteDataStore(DataStore):
             raise NotFound(f"No {self.ressource_name or 'ressource'} with {self.model.pk_field.name}={identifier!r}.")
         return self.to_row(row)
 
-    def fetch(self, conditions: list[Condition], ordering: list[Ordering], offset: int, count: int | None) -> list[dict[str, Any]]:
+    def fetch(
+        self, conditions: list[Condition], ordering: list[Ordering], offset: int, count: int | None
+    ) -> list[dict[str, Any]]:
         where, parameters = self.where(conditions)
         sql = f"{self.select_sql()}{where}{self.order_by(ordering)} LIMIT ? OFFSET ?"
         parameters += [-1 if count is None else count, offset]
@@ -328,8 +336,7 @@ class SQLiteDataStore(DataStore):
             row.pop(pk.name, None)
         names = [name for name in self.columns if name in row]
         sql = (
-            f"INSERT INTO {quote(self.table)} ({', '.join(map(quote, names))}) "
-            f"VALUES ({', '.join('?' for _ in names)})"
+            f"INSERT INTO {quote(self.table)} ({', '.join(map(quote, names))}) VALUES ({', '.join('?' for _ in names)})"
         )
         try:
             cursor = self.execute(sql, [self.to_sql(row[name]) for name in names])

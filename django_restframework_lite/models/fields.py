@@ -290,12 +290,14 @@ class StringPkField(StringField):
 
 
 class ForeignKeyField(Field):
-    """A reference to another ressource: ``foreign={"table": ..., "column": ...}``."""
+    """A reference to another ressource: ``foreign={"table": ..., "column": ...}``.
+
+    ``column`` defaults to the referenced ressource's pk.
+    """
 
     def __init__(self, name: str, *, foreign: dict[str, str] | None = None, **options: Any) -> None:
         if not foreign or "table" not in foreign:
             raise TypeError(f"{type(self).__name__}({name!r}) needs foreign={{'table': ..., 'column': ...}}")
-        foreign = {"column": "id", **foreign}
         super().__init__(name, foreign=foreign, **options)
         self.foreign = foreign
 

@@ -1,0 +1,355 @@
+"""The OpenAPI 3.1 document of one ``include()``: paths, operations and parameters.
+
+Built from the controllers that serve the requests (verbs, models, pagination,
+partial, authentication, rate limit), so it cannot drift from what the API does.
+Paths are relative to the single server entry, whose URL is the API's
+``base_url`` or its mount prefix.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from ..datastore.base import ORDER_BY_KEY
+from ..models import Model
+from .schemas import (
+    ERROR_SCHEMA,
+    body_field_schema,
+    component_names,
+    create_schema,
+    meta_schema,
+    object_schema,
+    pagination_keys,
+    update_schema,
+)
+from .security import SecurityRegistry, auth_query_parameters
+
+if TYPE_CHECKING:
+    from ..controllers import Controller
+    from ..urls import Api
+
+OPENAPI_VERSION = "3.1.0"
+IDENTIFIER = "identifier"
+ERROR_REF = {"$ref": "#/components/schemas/Error"}
+
+LIST_SUMMARIES = {"GET": "List {name}", "POST": "Create one of {name}", "HEAD": "Headers of the {name} list"}
+UNIQUE_SUMMARIES = {
+    "GET": "Read one of {name}",
+    "PUT": "Update one of {name} (only the given fields change)",
+    "PATCH": "Update the given fields of one of {name}",
+    "DELETE": "Delete one of {name}",
+    "HEAD": "Headers of one of {name}",
+}
+ERROR_DESCRIPTIONS = {
+    400: "The request is invalid: see error and fields.",
+    401: "Authentication credentials were missing or incorrect.",
+    403: "The authenticated user may not do this.",
+    404: "No such ressource.",
+    405: "This verb is not allowed here.",
+    409: "The request conflicts with stored data.",
+    412: "The ressource changed since the ETag given in If-Match.",
+    413: "The request body is too large.",
+    415: "Request bodies must be application/json.",
+    429: "Too many requests: the rate limit is exceeded.",
+}
+WRITE_VERBS = frozenset({"POST", "PUT", "PATCH"})
+
+
+# Parameters -----------------------------------------------------------------------------
+
+
+def partial_keyword(controller: Controller) -> str | None:
+    partial = getattr(controller, "partial", None)
+    if partial is None:
+        return None
+    return getattr(partial, "partial_keyword", "fields")
+
+
+def filter_parameters(controller: Controller) -> list[dict[str, Any]]:
+    """Return one query parameter per field and per field lookup (``age``, ``age__gt`` ...)."""
+    parameters = []
+    for field in controller.model.get_fields():
+        value_schema = body_field_schema(controller, field)
+        value_schema.pop("default", None)
+        value_schema.pop("readOnly", None)
+        parameters.append(
+            {
+                "name": field.name,
+                "in": "query",
+                "required": False,
+                "description": f"Only objects whose {field.name} equals this value.",
+                "schema": value_schema,
+            }
+        )
+        for lookup in sorted(getattr(field, "lookups", ())):
+            if lookup == "exact":
+                continue
+            if lookup == "isnull":
+                schema: dict[str, Any] = {"type": "boolean"}
+                description = f"true: only objects whose {field.name} is null; false: only the others."
+            elif lookup == "in":
+                schema = {"type": "string"}
+                description = f"Comma-separated values; {field.name} must equal one of them."
+            else:
+                schema = {key: value for key, value in value_schema.items() if key in {"type", "format"}}
+                description = f"Filter on {field.name} with the {lookup} lookup."
+            parameters.append(
+                {
+                    "name": f"{field.name}__{lookup}",
+                    "in": "query",
+                    "required": False,
+                    "description": description,
+                    "schema": schema,
+                }
+            )
+    return parameters
+
+
+def list_parameters(controller: Controller) -> list[dict[str, Any]]:
+    """Return the query parameters of a list GET: pagination, partial, ordering and filters."""
+    model = controller.model
+    parameters: list[dict[str, Any]] = []
+    keys = pagination_keys(controller.pagination)
+    if keys is not None:
+        offset_key, count_key = keys
+        max_result = getattr(controller.pagination, "max_result", None)
+        count_schema: dict[str, Any] = {"type": "integer", "minimum": 0}
+        description = "Page size"
+        if max_result is not None:
+            description += f"; above {max_result} it is lowered to {max_result}"
+            count_schema["default"] = max_result
+        parameters.append(
+            {
+                "name": offset_key,
+                "in": "query",
+                "required": False,
+                "description": "Index of the first object of the page.",
+                "schema": {"type": "integer", "minimum": 0, "default": 0},
+            }
+        )
+        parameters.append(
+            {"name": count_key, "in": "query", "required": False, "description": description + ".", "schema": count_schema}
+        )
+    keyword = partial_keyword(controller)
+    if keyword is not None:
+        parameters.append(partial_parameter(keyword, model))
+    names = ", ".join(model.get_fields_name())
+    parameters.append(
+        {
+            "name": ORDER_BY_KEY,
+            "in": "query",
+            "required": False,
+            "description": f"Comma-separated fields, '-' for descending order; one of: {names}. Default: the pk.",
+            "schema": {"type": "string"},
+        }
+    )
+    reserved = {parameter["name"] for parameter in parameters} | set(auth_query_parameters(controller))
+    parameters.extend(parameter for parameter in filter_parameters(controller) if parameter["name"] not in reserved)
+    return parameters
+
+
+def partial_parameter(keyword: str, model: Model) -> dict[str, Any]:
+    names = ", ".join(model.get_fields_name())
+    return {
+        "name": keyword,
+        "in": "query",
+        "required": False,
+        "description": f"Comma-separated fields to return (the pk and ressource_uri always come); among: {names}.",
+        "schema": {"type": "string"},
+    }
+
+
+def identifier_parameter(model: Model) -> dict[str, Any]:
+    integer = model.pk_field.base_type == "integer"
+    return {
+        "name": IDENTIFIER,
+        "in": "path",
+        "required": True,
+        "description": f"The {model.pk_field.name} of the object.",
+        "schema": {"type": "integer"} if integer else {"type": "string"},
+    }
+
+
+# Operations -----------------------------------------------------------------------------
+
+
+def error_response(status: int) -> dict[str, Any]:
+    return {"description": ERROR_DESCRIPTIONS[status], "content": {"application/json": {"schema": ERROR_REF}}}
+
+
+def ratelimit_headers(controller: Controller) -> dict[str, Any]:
+    if getattr(controller, "ratelimit", None) is None:
+        return {}
+    integer = {"schema": {"type": "integer"}}
+    return {
+        "X-RateLimit-Limit": {"description": "Requests allowed per interval.", **integer},
+        "X-RateLimit-Remaining": {"description": "Requests left in this interval.", **integer},
+        "X-RateLimit-Reset": {"description": "When the interval starts again.", **integer},
+    }
+
+
+def operation(
+    controller: Controller,
+    verb: str,
+    *,
+    unique: bool,
+    security: SecurityRegistry,
+    component: str,
+) -> dict[str, Any]:
+    """Return the OpenAPI operation for one verb of a list or unique endpoint; ``component`` names its schemas."""
+    name = controller.ressource_name
+    object_ref = {"$ref": f"#/components/schemas/{component}"}
+    summaries = UNIQUE_SUMMARIES if unique else LIST_SUMMARIES
+    kind = "detail" if unique else "list"
+    op: dict[str, Any] = {
+        "operationId": f"{name}_{kind}_{verb.lower()}",
+        "summary": summaries.get(verb, f"{verb} {name}").format(name=name),
+        "tags": [name],
+    }
+    parameters: list[dict[str, Any]] = []
+    headers = ratelimit_headers(controller)
+    responses: dict[str, Any] = {}
+    if verb in {"GET", "HEAD"}:
+        if unique:
+            keyword = partial_keyword(controller)
+            if keyword is not None:
+                parameters.append(partial_parameter(keyword, controller.model))
+            body_ref = object_ref
+        else:
+            parameters.extend(list_parameters(controller))
+            body_ref = {"$ref": f"#/components/schemas/{component}List"}
+        success: dict[str, Any] = {"description": "OK"}
+        if verb == "GET":
+            success["content"] = {"application/json": {"schema": body_ref}}
+        responses["200"] = success
+        responses["304"] = {"description": "Not modified: the If-None-Match ETag still matches."}
+        responses["400"] = error_response(400)
+    elif verb == "POST":
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}Create"}}},
+        }
+        responses["201"] = {
+            "description": "Created; Location gives the new object's URI.",
+            "headers": {"Location": {"description": "The new object's URI.", "schema": {"type": "string"}}},
+            "content": {"application/json": {"schema": object_ref}},
+        }
+    elif verb in {"PUT", "PATCH"}:
+        op["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}Update"}}},
+        }
+        responses["200"] = {"description": "The updated object.", "content": {"application/json": {"schema": object_ref}}}
+    elif verb == "DELETE":
+        responses["204"] = {"description": "Deleted; the body is empty."}
+    elif verb == "OPTIONS":
+        responses["200"] = {
+            "description": "The allowed verbs.",
+            "headers": {"Allow": {"description": "The allowed verbs.", "schema": {"type": "string"}}},
+        }
+    if verb in WRITE_VERBS:
+        for status in (400, 409, 413, 415):
+            responses[str(status)] = error_response(status)
+    if verb == "DELETE":
+        responses["409"] = error_response(409)
+    if unique:
+        responses["404"] = error_response(404)
+        if verb in {"PUT", "PATCH", "DELETE"}:
+            responses["412"] = error_response(412)
+    requirements = security.requirements(controller)
+    if requirements is not None:
+        op["security"] = requirements
+        responses["401"] = error_response(401)
+        responses["403"] = error_response(403)
+    if getattr(controller, "ratelimit", None) is not None:
+        responses["429"] = error_response(429)
+    if headers:
+        for status, response in responses.items():
+            if status.startswith("2"):
+                response.setdefault("headers", {}).update(headers)
+    if parameters:
+        op["parameters"] = parameters
+    op["responses"] = dict(sorted(responses.items()))
+    return op
+
+
+def ressource_paths(controller: Controller, security: SecurityRegistry, component: str) -> dict[str, dict[str, Any]]:
+    """Return the path items (list and unique) of one controller, with only its configured verbs."""
+    name = controller.ressource_name
+    paths: dict[str, dict[str, Any]] = {}
+    list_item = {
+        verb.lower(): operation(controller, verb, unique=False, security=security, component=component)
+        for verb in controller.list_verbs
+    }
+    if list_item:
+        paths[f"/{name}/"] = list_item
+    unique_item: dict[str, Any] = {
+        verb.lower(): operation(controller, verb, unique=True, security=security, component=component)
+        for verb in controller.unique_verbs
+    }
+    if unique_item:
+        paths[f"/{name}/{{{IDENTIFIER}}}/"] = {"parameters": [identifier_parameter(controller.model)], **unique_item}
+    return paths
+
+
+def server_url(api: Api, prefix: str) -> str:
+    """Return the URL the paths hang from: ``base_url`` when given, else the mount prefix."""
+    base = getattr(api, "base_url", None) or prefix
+    return base.rstrip("/") or "/"
+
+
+def openapi_document(api: Api, prefix: str) -> dict[str, Any]:
+    """Return the OpenAPI 3.1 document of ``api`` (an ``include()``'s Api) mounted at ``prefix``."""
+    security = SecurityRegistry()
+    paths: dict[str, Any] = {}
+    schemas: dict[str, Any] = {"Error": ERROR_SCHEMA}
+    tags = []
+    components_of = component_names([controller.ressource_name for controller in api.controllers])
+    if getattr(api, "hello", False):
+        paths["/"] = {
+            "get": {
+                "operationId": "hello",
+                "summary": "Name and version of this API",
+                "responses": {
+                    "200": {
+                        "description": "OK",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "required": ["name", "version"],
+                                    "properties": {"name": {"type": "string"}, "version": {"type": "string"}},
+                                }
+                            }
+                        },
+                    }
+                },
+            }
+        }
+    for controller in api.controllers:
+        component = components_of[controller.ressource_name]
+        schemas[component] = object_schema(controller)
+        schemas[f"{component}Create"] = create_schema(controller)
+        schemas[f"{component}Update"] = update_schema(controller)
+        schemas[f"{component}List"] = {
+            "type": "object",
+            "required": ["meta", "object_list"],
+            "properties": {
+                "meta": meta_schema(controller.pagination),
+                "object_list": {"type": "array", "items": {"$ref": f"#/components/schemas/{component}"}},
+            },
+        }
+        paths.update(ressource_paths(controller, security, component))
+        tags.append({"name": controller.ressource_name, "description": f"Datastore: {type(controller.datastore).__name__}"})
+    components: dict[str, Any] = {"schemas": schemas}
+    if security.schemes:
+        components["securitySchemes"] = security.schemes
+    document: dict[str, Any] = {
+        "openapi": OPENAPI_VERSION,
+        "info": {"title": str(api.name), "version": str(api.version)},
+        "servers": [{"url": server_url(api, prefix)}],
+        "tags": tags,
+        "paths": paths,
+        "components": components,
+    }
+    return document

@@ -1,0 +1,312 @@
+"""Conditional requests through HTTP: ETag on every GET, 304 on If-None-Match, 412 on a stale If-Match.
+
+Run on the Python list, SQLite and ORM datastores. The two-writers test holds
+the first write open and lets the second writer try to slip in: only a check
+and write that are atomic give exactly one 200 and one 412.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import threading
+import types
+from typing import Any
+
+import pytest
+from django.db import connection, connections
+from django.test import Client
+from django.urls import path
+
+from django_restframework_lite import models
+from django_restframework_lite.controllers import Controller
+from django_restframework_lite.datastore import DjangoModelDataStore, PythonListDataStore, SQLiteDataStore
+from django_restframework_lite.formaters import remove_id
+from django_restframework_lite.urls import include
+
+PARIS = {"country": "France", "city": "Paris", "street": "quais de Valmy", "number": 45}
+MADRID = {"country": "Spain", "city": "Madrid", "street": "Gran Via", "number": 7}
+STALE = {"error": "The ressource has changed since you last read it (If-Match does not match its ETag)."}
+STORE_KINDS = ["pythonlist", "sqlite", "orm"]
+
+
+class AddressModel(models.Model):
+    fields = [
+        models.PkField(name="id"),
+        models.StringField(name="country", required=True, max_length=100),
+        models.StringField(name="city", required=True, max_length=100),
+        models.StringField(name="street", required=True, max_length=200),
+        models.IntegerField(name="number", required=True),
+    ]
+
+
+def address_ressource(kind: str, tmp_path: Any) -> dict[str, Any]:
+    """Return the ``ressource`` dict of an address endpoint on ``kind`` holding Paris and Madrid (DB access needed for orm)."""
+    if kind == "pythonlist":
+        rows = [{"id": 1, **PARIS}, {"id": 2, **MADRID}]
+        return {"ressource_name": "address", "ressource": rows, "model": AddressModel, "datastore": PythonListDataStore}
+    if kind == "sqlite":
+        config = {"name": str(tmp_path / "conditional.db"), "table": "address"}
+        store = SQLiteDataStore(config, AddressModel)
+        store.create(PARIS)
+        store.create(MADRID)
+        store.close()
+        return {"ressource_name": "address", "ressource": config, "model": AddressModel, "datastore": SQLiteDataStore}
+    from addressbook.models import Address
+
+    Address.objects.create(**PARIS)
+    Address.objects.create(**MADRID)
+    return {"ressource_name": "address", "ressource": Address, "datastore": DjangoModelDataStore}
+
+
+def endpoint(ressource: dict[str, Any], view: dict[str, Any] | None = None) -> type[Controller]:
+    attributes: dict[str, Any] = {
+        "ressource": ressource,
+        "controller": {"list_verbs": ["GET", "POST"], "unique_verbs": ["GET", "PUT", "PATCH", "DELETE"]},
+    }
+    if view is not None:
+        attributes["view"] = view
+    return type("AddressEndPoint", (Controller,), attributes)
+
+
+def mount(settings: Any, *controllers: type[Controller]) -> Any:
+    patterns = include(list(controllers))
+    urlconf = types.ModuleType("conditional_test_urls")
+    urlconf.urlpatterns = [path("api/", patterns)]  # type: ignore[attr-defined]
+    settings.ROOT_URLCONF = urlconf
+    return patterns[0].api
+
+
+def blake2_tag(content: bytes) -> str:
+    return '"' + hashlib.blake2b(content, digest_size=20).hexdigest() + '"'
+
+
+@pytest.fixture(params=STORE_KINDS)
+def api(request: pytest.FixtureRequest, settings: Any, tmp_path: Any) -> Any:
+    if request.param == "orm":
+        request.getfixturevalue("db")
+    return mount(settings, endpoint(address_ressource(request.param, tmp_path)))
+
+
+@pytest.fixture
+def paris_url(api: Any, client: Client) -> str:
+    return client.get("/api/address/").json()["object_list"][0]["ressource_uri"]
+
+
+def put_json(client: Client, url: str, data: Any, **extra: Any) -> Any:
+    return client.put(url, json.dumps(data), content_type="application/json", **extra)
+
+
+# ETag and If-None-Match -------------------------------------------------------------------------
+
+
+def test_every_get_carries_a_strong_etag_of_its_body(api: Any, paris_url: str, client: Client) -> None:
+    for url in ("/api/address/", paris_url, "/api/address/?city=Madrid"):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["ETag"] == blake2_tag(response.content)
+    assert client.get("/api/address/")["ETag"] != client.get("/api/address/?city=Madrid")["ETag"]
+
+
+def test_etag_changes_when_the_object_changes(api: Any, paris_url: str, client: Client) -> None:
+    before = client.get(paris_url)["ETag"]
+    assert client.get(paris_url)["ETag"] == before
+    assert put_json(client, paris_url, {"number": 46}).status_code == 200
+    assert client.get(paris_url)["ETag"] != before
+
+
+def test_head_carries_the_etag_of_get(api: Any, paris_url: str, client: Client) -> None:
+    response = client.head(paris_url)
+    assert response.status_code == 200
+    assert response.content == b""
+    assert response["ETag"] == client.get(paris_url)["ETag"]
+
+
+@pytest.mark.parametrize("header", ["{tag}", '"nope", {tag}', "*", "W/{tag}", ' "a" ,{tag} '])
+def test_matching_if_none_match_is_304_without_body(api: Any, paris_url: str, client: Client, header: str) -> None:
+    for url in (paris_url, "/api/address/"):
+        tag = client.get(url)["ETag"]
+        response = client.get(url, HTTP_IF_NONE_MATCH=header.format(tag=tag))
+        assert response.status_code == 304
+        assert response.content == b""
+        assert response["ETag"] == tag
+        assert "Content-Type" not in response
+
+
+def test_other_if_none_match_is_a_full_answer(api: Any, paris_url: str, client: Client) -> None:
+    tag = client.get(paris_url)["ETag"]
+    assert put_json(client, paris_url, {"number": 46}).status_code == 200
+    response = client.get(paris_url, HTTP_IF_NONE_MATCH=tag)
+    assert response.status_code == 200
+    assert response.json()["number"] == 46
+    assert response["ETag"] != tag
+
+
+def test_head_with_matching_if_none_match_is_304(api: Any, paris_url: str, client: Client) -> None:
+    tag = client.get(paris_url)["ETag"]
+    response = client.head(paris_url, HTTP_IF_NONE_MATCH=tag)
+    assert response.status_code == 304
+    assert response["ETag"] == tag
+
+
+# If-Match -----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["put", "patch"])
+def test_current_if_match_lets_the_write_through(api: Any, paris_url: str, client: Client, method: str) -> None:
+    tag = client.get(paris_url)["ETag"]
+    response = getattr(client, method)(paris_url, json.dumps({"number": 46}), content_type="application/json",
+                                       HTTP_IF_MATCH=tag)
+    assert response.status_code == 200
+    assert response.json()["number"] == 46
+    # The answer to a write is the new representation: its tag is what the next GET carries.
+    assert blake2_tag(response.content) == client.get(paris_url)["ETag"]
+
+
+@pytest.mark.parametrize("method", ["put", "patch"])
+def test_stale_if_match_is_412_and_changes_nothing(api: Any, paris_url: str, client: Client, method: str) -> None:
+    stale = client.get(paris_url)["ETag"]
+    assert put_json(client, paris_url, {"number": 46}).status_code == 200
+    current = client.get(paris_url)
+    response = getattr(client, method)(paris_url, json.dumps({"number": 1}), content_type="application/json",
+                                       HTTP_IF_MATCH=stale)
+    assert response.status_code == 412
+    assert response.json() == STALE
+    assert response["ETag"] == current["ETag"]
+    assert client.get(paris_url).content == current.content
+
+
+def test_stale_if_match_on_delete_is_412_and_deletes_nothing(api: Any, paris_url: str, client: Client) -> None:
+    stale = client.get(paris_url)["ETag"]
+    assert put_json(client, paris_url, {"number": 46}).status_code == 200
+    response = client.delete(paris_url, HTTP_IF_MATCH=stale)
+    assert response.status_code == 412
+    assert response.json() == STALE
+    assert client.get(paris_url).status_code == 200
+    response = client.delete(paris_url, HTTP_IF_MATCH=client.get(paris_url)["ETag"])
+    assert response.status_code == 204
+    assert client.get(paris_url).status_code == 404
+
+
+@pytest.mark.parametrize(("header", "status"), [("*", 200), ('"nope", {tag}', 200), ("W/{tag}", 412), ('"nope"', 412)])
+def test_if_match_uses_the_strong_comparison(api: Any, paris_url: str, client: Client, header: str, status: int) -> None:
+    tag = client.get(paris_url)["ETag"]
+    response = put_json(client, paris_url, {"number": 46}, HTTP_IF_MATCH=header.format(tag=tag))
+    assert response.status_code == status
+    assert client.get(paris_url).json()["number"] == (46 if status == 200 else 45)
+
+
+def test_if_none_match_star_on_a_write_is_412(api: Any, paris_url: str, client: Client) -> None:
+    response = put_json(client, paris_url, {"number": 46}, HTTP_IF_NONE_MATCH="*")
+    assert response.status_code == 412
+    assert client.get(paris_url).json()["number"] == 45
+
+
+def test_a_write_without_precondition_still_works(api: Any, paris_url: str, client: Client) -> None:
+    assert put_json(client, paris_url, {"number": 46}).status_code == 200
+
+
+def test_etag_follows_the_view_formaters(settings: Any, client: Client) -> None:
+    """The tag a write compares is computed from what GET sends, view formaters included."""
+    rows = [{"id": 1, **PARIS}]
+    view = {"options": {"formaters": ["add_ressource_uri", remove_id]}}
+    mount(settings, endpoint({"ressource_name": "address", "ressource": rows, "model": AddressModel,
+                              "datastore": PythonListDataStore}, view))
+    response = client.get("/api/address/1/")
+    assert response.json() == {**PARIS, "ressource_uri": "/api/address/1/"}
+    tag = response["ETag"]
+    assert tag == blake2_tag(response.content)
+    assert put_json(client, "/api/address/1/", {"number": 46}, HTTP_IF_MATCH=tag).status_code == 200
+    assert put_json(client, "/api/address/1/", {"number": 47}, HTTP_IF_MATCH=tag).status_code == 412
+    assert rows[0]["number"] == 46
+
+
+# Two writers, one ETag -----------------------------------------------------------------------------
+
+
+def concurrency_kinds() -> list[str]:
+    # The ORM locks the row with SELECT ... FOR UPDATE, which SQLite does not have:
+    # Django's SQLite transactions are deferred, so the ORM on SQLite is run only on PostgreSQL's leg.
+    return ["pythonlist", "sqlite"] + (["orm"] if connection.vendor == "postgresql" else [])
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("kind", concurrency_kinds())
+def test_two_writers_with_one_etag_get_one_200_and_one_412(kind: str, settings: Any, tmp_path: Any) -> None:
+    api = mount(settings, endpoint(address_ressource(kind, tmp_path)))
+    store = api.controllers[0].datastore
+    url = Client().get("/api/address/").json()["object_list"][0]["ressource_uri"]
+    tag = Client().get(url)["ETag"]
+
+    # The first writer to reach save() waits (at most 2 s) for the second writer to
+    # finish. If check and write were not one atomic step, the second writer would
+    # pass the check meanwhile and both would get a 200; with the row locked it
+    # cannot finish until the first writer commits, and then its tag is stale.
+    first_is_writing = threading.Event()
+    second_finished = threading.Event()
+    save = store.save
+
+    def held_save(identifier: Any, changes: dict[str, Any]) -> dict[str, Any]:
+        if not first_is_writing.is_set():
+            first_is_writing.set()
+            second_finished.wait(timeout=2)
+        return save(identifier, changes)
+
+    store.save = held_save
+    answers: dict[str, tuple[int, Any]] = {}
+    errors: list[BaseException] = []
+
+    def writer(name: str, number: int) -> None:
+        try:
+            response = Client().put(url, json.dumps({"number": number}), content_type="application/json", HTTP_IF_MATCH=tag)
+            answers[name] = (response.status_code, response.json())
+        except BaseException as error:  # reported by the main thread
+            errors.append(error)
+        finally:
+            if name == "second":
+                second_finished.set()
+            connections.close_all()
+
+    first = threading.Thread(target=writer, args=("first", 1))
+    first.start()
+    assert first_is_writing.wait(timeout=30)
+    second = threading.Thread(target=writer, args=("second", 2))
+    second.start()
+    first.join(timeout=60)
+    second.join(timeout=60)
+    assert not first.is_alive() and not second.is_alive()
+    assert errors == []
+    assert answers["first"][0] == 200
+    assert answers["first"][1]["number"] == 1
+    assert answers["second"] == (412, STALE)
+    assert Client().get(url).json()["number"] == 1
+    if isinstance(store, SQLiteDataStore):
+        store.close()
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("kind", concurrency_kinds())
+def test_two_racing_writers_with_one_etag(kind: str, settings: Any, tmp_path: Any) -> None:
+    """Both writers start together from one tag: exactly one wins."""
+    mount(settings, endpoint(address_ressource(kind, tmp_path)))
+    url = Client().get("/api/address/").json()["object_list"][0]["ressource_uri"]
+    tag = Client().get(url)["ETag"]
+    start = threading.Barrier(2, timeout=30)
+    statuses: list[int] = []
+
+    def writer(number: int) -> None:
+        try:
+            client = Client()
+            start.wait()
+            response = client.put(url, json.dumps({"number": number}), content_type="application/json", HTTP_IF_MATCH=tag)
+            statuses.append(response.status_code)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=writer, args=(number,)) for number in (1, 2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert sorted(statuses) == [200, 412]
+    assert Client().get(url).json()["number"] in (1, 2)

@@ -1,0 +1,335 @@
+"""Rate limits through HTTP: ``RateLimit`` (counts in a datastore) and ``CacheRateLimit`` (Django's cache).
+
+The clock is injected (``limiter.timer``), so windows end without sleeping. Each
+limiter is tried with each datastore serving the ressource.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import types
+import uuid
+from typing import Any
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.core.management import call_command
+from django.core.management.base import SystemCheckError
+from django.test import Client
+from django.urls import path
+
+from django_restframework_lite import models
+from django_restframework_lite.authentication import ApiKeyAuthentication, Authorization
+from django_restframework_lite.checks import check_controllers, controller_problems
+from django_restframework_lite.controllers import Controller
+from django_restframework_lite.datastore import DjangoModelDataStore, PythonListDataStore, SQLiteDataStore
+from django_restframework_lite.ratelimit import CacheRateLimit, RateLimit, RateLimitModel
+from django_restframework_lite.urls import include
+
+QUOTA = 3
+INTERVAL = 60
+START = 1_800_000_000.0  # a multiple of INTERVAL: the window runs from START to START + 60
+RESET = str(int(START) + INTERVAL)
+PARIS = {"country": "France", "city": "Paris", "street": "quais de Valmy", "number": 45}
+MADRID = {"country": "Spain", "city": "Madrid", "street": "Gran Via", "number": 7}
+
+
+class AddressModel(models.Model):
+    fields = [
+        models.PkField(name="id"),
+        models.StringField(name="country", required=True, max_length=100),
+        models.StringField(name="city", required=True, max_length=100),
+        models.StringField(name="street", required=True, max_length=200),
+        models.IntegerField(name="number", required=True),
+    ]
+
+
+class KeyModel(models.Model):
+    fields = [models.StringPkField(name="accesskey", required=True)]
+
+
+class Clock:
+    """An injectable ``timer``: ``clock()`` answers ``clock.now``."""
+
+    def __init__(self, now: float) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def address_ressource(kind: str, tmp_path: Any, request: pytest.FixtureRequest) -> dict[str, Any]:
+    if kind == "pythonlist":
+        rows = [{"id": 1, **PARIS}, {"id": 2, **MADRID}]
+        return {"ressource_name": "address", "ressource": rows, "model": AddressModel, "datastore": PythonListDataStore}
+    if kind == "sqlite":
+        config = {"name": str(tmp_path / "addresses.db"), "table": "address"}
+        store = SQLiteDataStore(config, AddressModel)
+        store.create(PARIS)
+        store.create(MADRID)
+        store.close()
+        return {"ressource_name": "address", "ressource": config, "model": AddressModel, "datastore": SQLiteDataStore}
+    request.getfixturevalue("db")
+    from addressbook.models import Address
+
+    Address.objects.create(**PARIS)
+    Address.objects.create(**MADRID)
+    return {"ressource_name": "address", "ressource": Address, "datastore": DjangoModelDataStore}
+
+
+def build_limiter(kind: str, tmp_path: Any) -> Any:
+    if kind == "ratelimit-list":
+        return RateLimit(PythonListDataStore([], RateLimitModel), interval=INTERVAL, quota=QUOTA)
+    if kind == "ratelimit-sqlite":
+        store = SQLiteDataStore({"name": str(tmp_path / "limits.db"), "table": "ratelimit"}, RateLimitModel)
+        return RateLimit(store, interval=INTERVAL, quota=QUOTA)
+    limiter = CacheRateLimit(quota=QUOTA, interval=INTERVAL)
+    limiter.key_prefix = f"test-{uuid.uuid4().hex}"  # this test's own counters, whatever the cache holds
+    return limiter
+
+
+def endpoint(ressource: dict[str, Any], **options: Any) -> type[Controller]:
+    return type(
+        "LimitedEndPoint",
+        (Controller,),
+        {
+            "ressource": ressource,
+            "controller": {"list_verbs": ["GET", "POST"], "unique_verbs": ["GET", "PUT", "PATCH", "DELETE"],
+                           "options": options},
+        },
+    )
+
+
+def mount(settings: Any, *controllers: type[Controller]) -> Any:
+    patterns = include(list(controllers))
+    urlconf = types.ModuleType("ratelimit_test_urls")
+    urlconf.urlpatterns = [path("api/", patterns)]  # type: ignore[attr-defined]
+    settings.ROOT_URLCONF = urlconf
+    return patterns[0].api
+
+
+def keys_authentication() -> ApiKeyAuthentication:
+    keys = PythonListDataStore([{"accesskey": "hackme"}, {"accesskey": "nopassword"}], KeyModel)
+    return ApiKeyAuthentication(keys, identifier="accesskey")
+
+
+LIMITERS = ["ratelimit-list", "ratelimit-sqlite", "cache"]
+
+
+@pytest.fixture(params=["pythonlist", "sqlite", "orm"])
+def ressource(request: pytest.FixtureRequest, tmp_path: Any) -> dict[str, Any]:
+    return address_ressource(request.param, tmp_path, request)
+
+
+@pytest.fixture(params=LIMITERS)
+def limiter(request: pytest.FixtureRequest, tmp_path: Any) -> Any:
+    limiter = build_limiter(request.param, tmp_path)
+    limiter.timer = Clock(START)
+    yield limiter
+    store = getattr(limiter, "datastore", None)
+    if isinstance(store, SQLiteDataStore):
+        store.close()
+
+
+@pytest.fixture
+def api(settings: Any, ressource: dict[str, Any], limiter: Any) -> Any:
+    return mount(
+        settings,
+        endpoint(ressource, authentication=keys_authentication(), authorization=Authorization, ratelimit=limiter),
+    )
+
+
+def assert_limited(response: Any, *, retry_after: str) -> None:
+    assert response.status_code == 429
+    assert response.json() == {"error": f"Rate limit exceeded: {QUOTA} requests per {INTERVAL} seconds."}
+    assert response["Retry-After"] == retry_after
+    assert response["X-RateLimit-Limit"] == str(QUOTA)
+    assert response["X-RateLimit-Remaining"] == "0"
+    assert response["X-RateLimit-Reset"] == RESET
+
+
+def test_quota_requests_pass_and_the_next_is_429(api: Any, client: Client) -> None:
+    for remaining in ("2", "1", "0"):
+        response = client.get("/api/address/?accesskey=hackme")
+        assert response.status_code == 200
+        assert response["X-RateLimit-Limit"] == "3"
+        assert response["X-RateLimit-Remaining"] == remaining
+        assert response["X-RateLimit-Reset"] == RESET
+    assert_limited(client.get("/api/address/?accesskey=hackme"), retry_after="60")
+    assert_limited(client.get("/api/address/?accesskey=hackme"), retry_after="60")
+
+
+def test_list_and_unique_requests_count_alike(api: Any, client: Client, limiter: Any) -> None:
+    pk = client.get("/api/address/?accesskey=hackme").json()["object_list"][0]["id"]
+    assert client.get(f"/api/address/{pk}/?accesskey=hackme").status_code == 200
+    limiter.timer.now = START + 59.5
+    assert client.get(f"/api/address/{pk}/", HTTP_X_API_KEY="hackme").status_code == 200
+    assert_limited(client.get("/api/address/?accesskey=hackme"), retry_after="1")
+
+
+def test_the_count_is_per_user(api: Any, client: Client) -> None:
+    for _ in range(QUOTA):
+        assert client.get("/api/address/?accesskey=hackme").status_code == 200
+    assert client.get("/api/address/?accesskey=hackme").status_code == 429
+    response = client.get("/api/address/?accesskey=nopassword")
+    assert response.status_code == 200
+    assert response["X-RateLimit-Remaining"] == "2"
+
+
+def test_the_count_starts_again_after_the_interval(api: Any, client: Client, limiter: Any) -> None:
+    for _ in range(QUOTA):
+        assert client.get("/api/address/?accesskey=hackme").status_code == 200
+    limiter.timer.now = START + 30
+    assert_limited(client.get("/api/address/?accesskey=hackme"), retry_after="30")
+    limiter.timer.now = START + INTERVAL
+    response = client.get("/api/address/?accesskey=hackme")
+    assert response.status_code == 200
+    assert response["X-RateLimit-Remaining"] == "2"
+    assert response["X-RateLimit-Reset"] == str(int(START) + 2 * INTERVAL)
+
+
+def test_a_refused_request_writes_nothing(api: Any, client: Client, limiter: Any) -> None:
+    body = json.dumps({**PARIS, "number": 99})
+    for _ in range(QUOTA):
+        assert client.post("/api/address/?accesskey=hackme", body, content_type="application/json").status_code == 201
+    counters = limiter.datastore.get_list() if hasattr(limiter, "datastore") else None
+    response = client.post("/api/address/?accesskey=hackme", body, content_type="application/json")
+    assert_limited(response, retry_after="60")
+    if counters is not None:
+        # the refused request left the counters as they were: the key's row, at zero
+        assert [row["quota"] for row in counters] == [0]
+        assert limiter.datastore.get_list() == counters
+    limiter.timer.now = START + INTERVAL
+    objects = client.get("/api/address/?accesskey=hackme").json()["object_list"]
+    assert len(objects) == 2 + QUOTA
+
+
+def test_unauthenticated_requests_are_refused_before_counting(api: Any, client: Client) -> None:
+    for _ in range(QUOTA + 2):
+        response = client.get("/api/address/")
+        assert response.status_code == 401
+        assert "X-RateLimit-Remaining" not in response
+    assert client.get("/api/address/?accesskey=hackme")["X-RateLimit-Remaining"] == "2"
+
+
+def test_ratelimit_store_rows_hold_no_api_key(settings: Any, client: Client) -> None:
+    rows: list[dict[str, Any]] = []
+    limiter = RateLimit(PythonListDataStore(rows, RateLimitModel), interval=INTERVAL, quota=QUOTA)
+    limiter.timer = Clock(START)
+    ressource = {"ressource_name": "address", "ressource": [{"id": 1, **PARIS}], "model": AddressModel,
+                 "datastore": PythonListDataStore}
+    mount(settings, endpoint(ressource, authentication=keys_authentication(), authorization=Authorization, ratelimit=limiter))
+    assert client.get("/api/address/?accesskey=hackme").status_code == 200
+    assert len(rows) == 1
+    assert "hackme" not in json.dumps(rows)
+    assert rows[0]["quota"] == QUOTA - 1
+    assert rows[0]["last_request"] == START
+
+
+def test_anonymous_requests_count_per_client_address(settings: Any) -> None:
+    limiter = CacheRateLimit(quota=1, interval=INTERVAL)
+    limiter.key_prefix = f"test-{uuid.uuid4().hex}"
+    limiter.timer = Clock(START)
+    ressource = {"ressource_name": "address", "ressource": [{"id": 1, **PARIS}], "model": AddressModel,
+                 "datastore": PythonListDataStore}
+    mount(settings, endpoint(ressource, authentication=keys_authentication(), ratelimit=limiter))
+    client = Client()
+    assert client.get("/api/address/", REMOTE_ADDR="10.0.0.1").status_code == 200
+    assert client.get("/api/address/", REMOTE_ADDR="10.0.0.1").status_code == 429
+    assert client.get("/api/address/", REMOTE_ADDR="10.0.0.2").status_code == 200
+    assert client.get("/api/address/?accesskey=hackme", REMOTE_ADDR="10.0.0.1").status_code == 200
+
+
+def test_django_users_count_per_user(settings: Any, db: Any) -> None:
+    from django.contrib.auth.models import User
+
+    from django_restframework_lite.authentication import DjangoAuthentication
+
+    limiter = CacheRateLimit(quota=1, interval=INTERVAL)
+    limiter.key_prefix = f"test-{uuid.uuid4().hex}"
+    limiter.timer = Clock(START)
+    ressource = {"ressource_name": "address", "ressource": [{"id": 1, **PARIS}], "model": AddressModel,
+                 "datastore": PythonListDataStore}
+    mount(settings, endpoint(ressource, authentication=DjangoAuthentication(), authorization=Authorization, ratelimit=limiter))
+    first, second = Client(), Client()
+    first.force_login(User.objects.create_user("ann"))
+    second.force_login(User.objects.create_user("ben"))
+    assert first.get("/api/address/").status_code == 200
+    assert first.get("/api/address/1/").status_code == 429
+    assert second.get("/api/address/1/").status_code == 200
+
+
+# Configuration ---------------------------------------------------------------------------------
+
+
+def test_unknown_cache_alias_is_refused_when_the_urls_are_built(settings: Any) -> None:
+    ressource = {"ressource_name": "address", "ressource": [], "model": AddressModel, "datastore": PythonListDataStore}
+    controller = endpoint(ressource, authentication=keys_authentication(), ratelimit=CacheRateLimit(5, 60, cache="nope"))
+    problems = controller_problems(controller)
+    assert [(problem.id, problem.key) for problem in problems] == [("E005", "controller['options']['ratelimit']")]
+    with pytest.raises(ImproperlyConfigured, match="CacheRateLimit: the cache 'nope' is not in settings.CACHES"):
+        mount(settings, controller)
+
+
+def test_unknown_cache_alias_fails_manage_py_check(settings: Any, tmp_path: Any, monkeypatch: pytest.MonkeyPatch) -> None:
+    module = f"badcache_urls_{uuid.uuid4().hex}"
+    (tmp_path / f"{module}.py").write_text(
+        "from django.urls import path\n"
+        "from django_restframework_lite.urls import include\n"
+        "from django_restframework_lite.authentication import ApiKeyAuthentication\n"
+        "from django_restframework_lite.datastore import PythonListDataStore\n"
+        "from django_restframework_lite.ratelimit import CacheRateLimit\n"
+        "from test_ratelimit import AddressModel, KeyModel, endpoint\n"
+        "auth = ApiKeyAuthentication(PythonListDataStore([], KeyModel))\n"
+        "Bad = endpoint({'ressource_name': 'address', 'ressource': [], 'model': AddressModel,\n"
+        "                'datastore': PythonListDataStore}, authentication=auth,\n"
+        "               ratelimit=CacheRateLimit(5, 60, cache='nope'))\n"
+        "urlpatterns = [path('api/', include([Bad]))]\n"
+    )
+    monkeypatch.syspath_prepend(str(tmp_path))
+    monkeypatch.setitem(sys.modules, "test_ratelimit", sys.modules[__name__])
+    settings.ROOT_URLCONF = module
+    errors = check_controllers()
+    assert [error.id for error in errors] == ["django_restframework_lite.E005"]
+    assert errors[0].msg == (
+        "test_ratelimit.LimitedEndPoint: controller['options']['ratelimit']: CacheRateLimit: the cache 'nope' "
+        "is not in settings.CACHES (configured: default); add it or pass cache= naming one of them."
+    )
+    # Django's own URL checks may import the URLconf before ours runs: either way the message names it.
+    with pytest.raises((SystemCheckError, ImproperlyConfigured)) as caught:
+        call_command("check")
+    assert "LimitedEndPoint: controller['options']['ratelimit']: CacheRateLimit: the cache 'nope'" in str(caught.value)
+
+
+def test_ratelimit_needs_the_seed_model() -> None:
+    with pytest.raises(ImproperlyConfigured, match="lacks access_key, quota, last_request"):
+        RateLimit(PythonListDataStore([], KeyModel))
+
+
+@pytest.mark.parametrize("arguments", [{"quota": -1, "interval": 60}, {"quota": 5, "interval": 0}, {"quota": True, "interval": 60}])
+def test_bad_quota_or_interval_is_a_configuration_error(arguments: dict[str, Any]) -> None:
+    with pytest.raises(ImproperlyConfigured):
+        CacheRateLimit(**arguments)
+
+
+# The testproject's protected address book: the seed's 100 requests per 10 minutes --------------
+
+
+def test_project_seed_rate_limit(db: Any, client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    from addressbook import protected
+
+    monkeypatch.setattr(protected.seed_ratelimit, "datastore", PythonListDataStore([], RateLimitModel))
+    monkeypatch.setattr(protected.seed_ratelimit, "timer", Clock(START), raising=False)
+    reset = str(int(START) + 600)
+    for index in range(100):
+        url = "/protected/api/users/?accesskey=hackme" if index % 2 else "/protected/api/address/?accesskey=hackme"
+        response = client.get(url)
+        assert response.status_code == 200
+        assert response["X-RateLimit-Remaining"] == str(99 - index)
+        assert response["X-RateLimit-Reset"] == reset
+    response = client.get("/protected/api/users/?accesskey=hackme")
+    assert response.status_code == 429
+    assert response.json() == {"error": "Rate limit exceeded: 100 requests per 600 seconds."}
+    assert response["Retry-After"] == "600"
+    assert client.get("/protected/api/users/", HTTP_X_API_KEY="nopassword").status_code == 200
