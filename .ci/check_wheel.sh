@@ -69,6 +69,12 @@ case "$where" in
 esac
 
 (cd "$tmp/project" && "$run_python" manage.py migrate --noinput -v 0)
+# The management commands ship in the wheel too.
+(cd "$tmp/project" && "$run_python" manage.py drfl_openapi --namespace addressbook --output "$tmp/openapi.json" -v 0)
+"$run_python" -c 'import json, sys; assert json.load(open(sys.argv[1]))["openapi"] == "3.1.0"' "$tmp/openapi.json" \
+    || fail "manage.py drfl_openapi wrote no OpenAPI document"
+(cd "$tmp/project" && "$run_python" manage.py drfl_endpoints >/dev/null) || fail "manage.py drfl_endpoints failed"
+say "the drfl_openapi and drfl_endpoints commands work from the wheel"
 
 port=$("$run_python" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
 base="http://127.0.0.1:$port"

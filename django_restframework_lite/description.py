@@ -27,7 +27,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.urls import URLPattern, path
 
-from .models.fields import INT64_MAX, INT64_MIN
+from .models.fields import INT64_MAX, INT64_MIN, Field
 from .openapi import openapi_document, partial_keyword, security_schemes_of
 
 if TYPE_CHECKING:
@@ -66,15 +66,17 @@ def ressource_schema(controller: Controller) -> dict[str, dict[str, Any]]:
     return controller.model.get_schema()
 
 
+def client_must_send(field: Field, pk: Field) -> bool:
+    """Tell whether a create must carry ``field``: a required field, or a pk the client chooses."""
+    if field is pk:
+        return pk.base_type != "integer"
+    return bool(field.required)
+
+
 def create_required_params(controller: Controller) -> list[str]:
-    """Return the members a create must send: the required fields, and a client-chosen pk."""
+    """Return the members a create must send."""
     model = controller.model
-    pk = model.pk_field
-    return [
-        field.name
-        for field in model.get_fields()
-        if (field.required and not (field is pk and pk.base_type == "integer")) or (field is pk and pk.base_type != "integer")
-    ]
+    return [field.name for field in model.get_fields() if client_must_send(field, model.pk_field)]
 
 
 def spore_methods(controller: Controller) -> dict[str, dict[str, Any]]:
@@ -117,12 +119,13 @@ def spore_description(api: Api, base_url: str) -> dict[str, Any]:
     }
 
 
-def field_description(field: Any, pk: Any) -> dict[str, Any]:
+def field_description(field: Field, pk: Field) -> dict[str, Any]:
+    """Return what the docs page shows of one field."""
     foreign = getattr(field, "foreign", None)
     return {
         "name": field.name,
         "type": field.base_type,
-        "required": bool(field.required or (field is pk and pk.base_type != "integer")),
+        "required": client_must_send(field, pk),
         "nullable": bool(field.nullable),
         "pk": field is pk,
         "max_length": field.max_length,
@@ -136,19 +139,28 @@ def field_description(field: Any, pk: Any) -> dict[str, Any]:
 
 
 def example_body(controller: Controller) -> dict[str, Any]:
-    """Return a body a create would accept, built from each writable field's example."""
+    """Return a body a create would accept, built from each writable field's example.
+
+    The docs page puts it in its forms, so that trying a POST starts from something valid.
+    """
     model = controller.model
     pk = model.pk_field
     body: dict[str, Any] = {}
     for field in model.get_fields():
         if field is pk and pk.base_type == "integer":
             continue
+        value = field.example
         if field.choices:
-            body[field.name] = field.choices[0]
-        elif field.min_value is not None and isinstance(field.example, (int, float)) and field.example < field.min_value:
-            body[field.name] = field.min_value
-        else:
-            body[field.name] = None if getattr(field, "foreign", None) and field.nullable else field.example
+            value = field.choices[0]
+        elif getattr(field, "foreign", None) and field.nullable:
+            value = None
+        elif isinstance(value, str) and field.max_length is not None:
+            value = value[: field.max_length]
+        elif isinstance(value, (int, float)) and field.min_value is not None and value < field.min_value:
+            value = field.min_value
+        elif isinstance(value, (int, float)) and field.max_value is not None and value > field.max_value:
+            value = field.max_value
+        body[field.name] = value
     return body
 
 

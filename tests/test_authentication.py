@@ -570,3 +570,14 @@ def test_project_basic_and_session_endpoints(db: Any, alice: DjangoUser) -> None
     response = post_json(client, "/protected/session/address/", {**PARIS}, HTTP_X_CSRFTOKEN=CSRF_SECRET)
     assert response.status_code == 201
     assert response["Location"].startswith("/protected/session/address/")
+
+
+def test_malformed_basic_header_is_401_even_without_authorization(settings: Any, client: Client) -> None:
+    ressource = {"ressource_name": "address", "ressource": [{"id": 1, **PARIS}], "model": AddressModel,
+                 "datastore": PythonListDataStore}
+    mount(settings, endpoint(ressource, authentication=BasicAuthentication()))
+    assert client.get("/api/address/1/").status_code == 200
+    response = client.get("/api/address/1/", HTTP_AUTHORIZATION="Basic %%%")
+    assert response.status_code == 401
+    assert response.json() == {"error": "Invalid Basic credentials: not UTF-8 text in base64."}
+    assert response["WWW-Authenticate"] == BASIC_CHALLENGE

@@ -185,3 +185,4 @@ def test_an_authorization_that_cannot_be_built_is_reported():
         include([cls])
     assert caught.value.problems[0].id == "E005"
     assert str(caught.value).startswith(f"{__name__}.Broken: controller['options']['authorization']: ")
+

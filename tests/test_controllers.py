@@ -681,3 +681,43 @@ def test_stores_partial_response(store_kind, tmp_path, settings, client):
                                                                     "ressource_uri": "/api/item/1/"}
     finally:
         close_stores(api)
+
+
+@pytest.mark.parametrize("kind", ["pythonlist", "sqlite"])
+def test_two_threads_on_one_store_controller_see_only_their_own(kind, tmp_path, settings, client):
+    def viewer(view, obj):
+        obj["viewer"] = view.request.api_user
+        return obj
+
+    api = mount(settings, store_controllers(
+        kind, tmp_path, item_options={"authentication": HeaderAuthentication(), "pagination": Pagination(50)},
+        item_view={"options": {"formaters": ["add_ressource_uri", viewer]}},
+    ))
+    try:
+        for index in range(20):
+            post_json(client, "/api/item/", {"name": "odd" if index % 2 else "even", "quantity": index})
+        barrier = threading.Barrier(2)
+        seen: dict[str, set[str]] = {"alice": set(), "bob": set()}
+        errors: list[BaseException] = []
+
+        def run(user: str, name: str) -> None:
+            try:
+                thread_client = Client()
+                barrier.wait()
+                for _ in range(25):
+                    answer = body(thread_client.get(f"/api/item/?name={name}", headers={"X-User": user}))
+                    seen[user].add(repr((answer["meta"]["total_count"], answer["meta"]["filters"],
+                                         sorted({(o["name"], o["viewer"]) for o in answer["object_list"]}))))
+            except BaseException as error:  # noqa: BLE001 - reported by the main thread
+                errors.append(error)
+
+        threads = [threading.Thread(target=run, args=("alice", "odd")), threading.Thread(target=run, args=("bob", "even"))]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert errors == []
+        assert seen == {"alice": {repr((10, {"name": "odd"}, [("odd", "alice")]))},
+                        "bob": {repr((10, {"name": "even"}, [("even", "bob")]))}}
+    finally:
+        close_stores(api)

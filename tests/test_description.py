@@ -14,7 +14,8 @@ from django_restframework_lite import models
 from django_restframework_lite.authentication import ApiKeyAuthentication, Authorization
 from django_restframework_lite.controllers import Controller
 from django_restframework_lite.datastore import PythonListDataStore
-from django_restframework_lite.description import schema_index, spore_description
+from django_restframework_lite.description import docs_context, schema_index, spore_description
+from django_restframework_lite.discovery import mounted_apis
 from django_restframework_lite.urls import include
 
 pytestmark = pytest.mark.django_db
@@ -281,7 +282,6 @@ def test_each_include_describes_only_its_own_controllers(client, settings):
 def test_builders_work_without_a_request(settings, tmp_path):
     """The commands call the pure builders with a prefix they found in the URLconf."""
     settings.ROOT_URLCONF = urlconf(path("x/", include([BookEndPoint, CatalogEndPoint], name="x", version="3")))
-    from django_restframework_lite.discovery import mounted_apis
 
     (mounted,) = mounted_apis()
 
@@ -367,3 +367,37 @@ def test_docs_page_needs_no_staticfiles_app(client, settings, addressbook):
 
     assert client.get("/api/docs/").status_code == 200
     assert client.get("/api/docs/assets/docs.css").status_code == 200
+
+
+class StrictModel(models.Model):
+    fields = [
+        models.StringPkField(name="code", max_length=3),
+        models.StringField(name="size", choices=["S", "M"], required=True),
+        models.StringField(name="initial", max_length=1, required=True),
+        models.IntegerField(name="year", min_value=1900, required=True),
+        models.FloatField(name="ratio", max_value=0.05, required=True),
+        models.IntForeign(name="parent", foreign={"table": "strict"}, nullable=True),
+    ]
+
+
+class StrictEndPoint(Controller):
+    ressource = {"ressource_name": "strict", "ressource": [], "model": StrictModel, "datastore": PythonListDataStore}
+    controller = {"list_verbs": ["GET", "POST"], "unique_verbs": ["GET"]}
+
+
+def test_the_docs_page_example_body_is_a_valid_create(client, settings):
+    settings.ROOT_URLCONF = urlconf(path("s/", include([StrictEndPoint])))
+    (mounted,) = mounted_apis()
+    (ressource,) = docs_context(mounted.api, mounted.prefix)["ressources"]
+
+    response = client.post("/s/strict/", ressource["example_body"], content_type="application/json")
+
+    assert ressource["example_body"] == {
+        "code": "my-",
+        "size": "S",
+        "initial": "H",
+        "year": 1900,
+        "ratio": 0.05,
+        "parent": None,
+    }
+    assert response.status_code == 201

@@ -383,3 +383,21 @@ def test_schema_names_of_similar_ressources_never_clash(client, settings):
     assert document["paths"]["/user_list/"]["post"]["requestBody"]["content"]["application/json"]["schema"] == {
         "$ref": "#/components/schemas/UserList2Create"
     }
+
+
+def test_head_and_options_listed_in_the_verbs_are_documented_and_answer(client, settings):
+    class Explicit(ShelfEndPoint):
+        controller = {"list_verbs": ["GET", "HEAD", "OPTIONS"], "unique_verbs": ["OPTIONS"]}
+
+    document = shelf_document(client, settings, Explicit)
+    head = client.head("/lib/shelf/")
+    options = client.options("/lib/shelf/1/")
+
+    assert set(document["paths"]["/shelf/"]) == {"get", "head", "options"}
+    assert set(document["paths"]["/shelf/{identifier}/"]) == {"parameters", "options"}
+    assert "content" not in document["paths"]["/shelf/"]["head"]["responses"]["200"]
+    assert head.status_code == 200
+    assert head.content == b""
+    documented = document["paths"]["/shelf/{identifier}/"]["options"]["responses"]["200"]
+    assert options.status_code == 200
+    assert list(schema_validator(document, documented["content"]["application/json"]["schema"]).iter_errors(options.json())) == []

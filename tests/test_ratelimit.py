@@ -333,3 +333,50 @@ def test_project_seed_rate_limit(db: Any, client: Client, monkeypatch: pytest.Mo
     assert response.json() == {"error": "Rate limit exceeded: 100 requests per 600 seconds."}
     assert response["Retry-After"] == "600"
     assert client.get("/protected/api/users/", HTTP_X_API_KEY="nopassword").status_code == 200
+
+
+# Concurrent requests of one user ---------------------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("kind", LIMITERS)
+def test_concurrent_requests_never_pass_more_than_the_quota(kind: str, tmp_path: Any) -> None:
+    """8 threads x 5 requests of one user against a quota of 20: exactly 20 pass."""
+    import threading
+
+    from django.test import RequestFactory
+
+    from django_restframework_lite.exceptions import TooManyRequests
+
+    limiter = build_limiter(kind, tmp_path)
+    limiter.quota = 20
+    limiter.timer = Clock(START)
+    start = threading.Barrier(8, timeout=30)
+    passed: list[int] = []
+    refused: list[int] = []
+    errors: list[BaseException] = []
+
+    def worker() -> None:
+        request = RequestFactory().get("/api/address/")
+        try:
+            start.wait()
+            for _ in range(5):
+                try:
+                    limiter.check(request, "same user")
+                    passed.append(1)
+                except TooManyRequests:
+                    refused.append(1)
+        except BaseException as error:  # reported by the main thread
+            errors.append(error)
+        finally:
+            store = getattr(limiter, "datastore", None)
+            if isinstance(store, SQLiteDataStore):
+                store.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert (len(passed), len(refused)) == (20, 20)

@@ -166,3 +166,13 @@ def test_description_patterns_come_before_ressource_patterns(monkeypatch):
 def test_include_refuses_something_that_is_not_a_controller():
     with pytest.raises(TypeError, match="Controller subclasses"):
         include([PythonListDataStore])
+
+
+def test_iter_apis_walks_nested_includes(settings, client):
+    from django.urls import include as django_include
+
+    patterns = include([user_endpoint()], namespace="inner")
+    settings.ROOT_URLCONF = urlconf(path("v1/", django_include([path("api/", patterns)])))
+    assert list(iter_apis()) == [("v1/api/", patterns[0].api)]
+    assert body(client.get("/v1/api/users/1/"))["ressource_uri"] == "/v1/api/users/1/"
+    assert reverse("inner:users-list") == "/v1/api/users/"

@@ -246,6 +246,15 @@ def operation(
         responses["200"] = {
             "description": "The allowed verbs.",
             "headers": {"Allow": {"description": "The allowed verbs.", "schema": {"type": "string"}}},
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["allow"],
+                        "properties": {"allow": {"type": "array", "items": {"type": "string"}}},
+                    }
+                }
+            },
         }
     if verb in WRITE_VERBS:
         for status in (400, 409, 413, 415):
