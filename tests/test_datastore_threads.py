@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import threading
 from collections.abc import Callable
 from pathlib import Path
@@ -102,54 +101,53 @@ def test_concurrent_updates_are_not_lost(kind: str, tmp_path: Path) -> None:
     assert store.get(pk)["quantity"] == THREADS * 20
 
 
-if os.environ.get("DATABASE_URL", "").startswith("postgres"):
-    # SQLite's in-memory test database cannot take concurrent ORM writers; PostgreSQL
-    # row locks (select_for_update) are what this proves, on CI's PostgreSQL leg.
+# The ORM store on either database: PostgreSQL locks rows (select_for_update); SQLite's
+# test database is a file with IMMEDIATE transactions (see test_settings), so writers queue.
 
-    @pytest.mark.django_db(transaction=True)
-    def test_orm_concurrent_creates_and_locked_updates() -> None:
-        from django.db import connection
-        from inventory.models import Item
+@pytest.mark.django_db(transaction=True)
+def test_orm_concurrent_creates_and_locked_updates() -> None:
+    from django.db import connection
+    from inventory.models import Item
 
-        from django_restframework_lite.datastore import DjangoModelDataStore
+    from django_restframework_lite.datastore import DjangoModelDataStore
 
-        store = DjangoModelDataStore(Item, validators=[UniqueTogether("name", "size")])
-        pk = store.create({"name": "counter", "quantity": 0})
+    store = DjangoModelDataStore(Item, validators=[UniqueTogether("name", "size")])
+    pk = store.create({"name": "counter", "quantity": 0})
 
-        def work(number: int) -> list[int]:
-            try:
-                created = [store.create({"name": f"t{number}-{index}", "quantity": 1}) for index in range(10)]
-                for _ in range(10):
-                    with store.atomic():
-                        current = store.get_for_update(pk)
-                        store.update(current, {"quantity": current["quantity"] + 1})
-                return created
-            finally:
-                connection.close()
+    def work(number: int) -> list[int]:
+        try:
+            created = [store.create({"name": f"t{number}-{index}", "quantity": 1}) for index in range(10)]
+            for _ in range(10):
+                with store.atomic():
+                    current = store.get_for_update(pk)
+                    store.update(current, {"quantity": current["quantity"] + 1})
+            return created
+        finally:
+            connection.close()
 
-        pks = [created for batch in run_threads(work) for created in batch]
-        assert len(set(pks)) == THREADS * 10
-        assert store.count() == THREADS * 10 + 1
-        assert store.get(pk)["quantity"] == THREADS * 10
+    pks = [created for batch in run_threads(work) for created in batch]
+    assert len(set(pks)) == THREADS * 10
+    assert store.count() == THREADS * 10 + 1
+    assert store.get(pk)["quantity"] == THREADS * 10
 
-    @pytest.mark.django_db(transaction=True)
-    def test_orm_concurrent_duplicates_pass_unique_together_once() -> None:
-        from django.db import connection
-        from inventory.models import Item
+@pytest.mark.django_db(transaction=True)
+def test_orm_concurrent_duplicates_pass_unique_together_once() -> None:
+    from django.db import connection
+    from inventory.models import Item
 
-        from django_restframework_lite.datastore import DjangoModelDataStore
+    from django_restframework_lite.datastore import DjangoModelDataStore
 
-        store = DjangoModelDataStore(Item, validators=[UniqueTogether("name", "size")])
+    store = DjangoModelDataStore(Item, validators=[UniqueTogether("name", "size")])
 
-        def create_same(number: int) -> str:
-            try:
-                store.create({"name": "same", "size": "S", "quantity": number})
-            except BadRequest as error:
-                return error.message
-            finally:
-                connection.close()
-            return "created"
+    def create_same(number: int) -> str:
+        try:
+            store.create({"name": "same", "size": "S", "quantity": number})
+        except BadRequest as error:
+            return error.message
+        finally:
+            connection.close()
+        return "created"
 
-        outcomes = run_threads(create_same)
-        assert sorted(outcomes) == ["created"] + ["name,size must be unique together"] * (THREADS - 1)
-        assert store.count() == 1
+    outcomes = run_threads(create_same)
+    assert sorted(outcomes) == ["created"] + ["name,size must be unique together"] * (THREADS - 1)
+    assert store.count() == 1
