@@ -214,14 +214,14 @@ def check_controllers(app_configs: Any = None, **kwargs: Any) -> list[checks.Che
 
     if not getattr(settings, "ROOT_URLCONF", None):
         return []
-    from .urls import iter_apis
+    from .discovery import mounted_apis
 
     errors: list[checks.CheckMessage] = []
     try:
-        apis = list(iter_apis())
+        apis = mounted_apis()
     except ControllerConfigurationError as error:
         return [problem.as_check_error() for problem in error.problems]
-    for _route, api in apis:
-        for cls in api.controller_classes:
+    for mounted in apis:
+        for cls in mounted.api.controller_classes:
             errors.extend(problem.as_check_error(cls) for problem in controller_problems(cls))
     return errors

@@ -20,12 +20,12 @@ the project's other patterns.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.exceptions import TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse
-from django.urls import URLPattern, URLResolver, get_resolver, path, re_path
+from django.urls import URLPattern, get_resolver, path, re_path
 from django.urls.exceptions import Resolver404
 from django.urls.resolvers import RoutePattern
 from django.utils.encoding import escape_uri_path
@@ -258,20 +258,4 @@ def include(
     return api.urlpatterns, namespace, namespace
 
 
-def iter_apis(urlconf: Any = None) -> Iterator[tuple[str, Api]]:
-    """Yield ``(route, api)`` for every ``include()`` mounted in ``urlconf`` (the root URLconf by default)."""
-
-    def walk(patterns: Any, route: str) -> Iterator[tuple[str, Api]]:
-        for pattern in patterns:
-            if not isinstance(pattern, URLResolver):
-                continue
-            here = route + str(pattern.pattern)
-            if isinstance(pattern.urlconf_module, ApiPatterns):
-                yield here, pattern.urlconf_module.api
-            else:
-                yield from walk(pattern.url_patterns, here)
-
-    yield from walk(get_resolver(urlconf).url_patterns, "")
-
-
-__all__ = ["Api", "ApiPatterns", "include", "iter_apis"]
+__all__ = ["Api", "ApiPatterns", "include"]

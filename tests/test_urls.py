@@ -9,7 +9,8 @@ from django.test import Client
 from django.urls import URLPattern, path, resolve, reverse
 
 from django_restframework_lite.datastore import PythonListDataStore
-from django_restframework_lite.urls import Api, ApiPatterns, include, iter_apis
+from django_restframework_lite.discovery import mounted_apis
+from django_restframework_lite.urls import Api, ApiPatterns, include
 from tests.http_support import address_endpoint, mount, tag_endpoint, urlconf, user_endpoint, users
 
 
@@ -106,7 +107,7 @@ def test_two_includes_have_their_own_controllers_and_prefixes(settings, client):
     assert first[0].api.controllers[0] is not second[0].api.controllers[0]
     assert body(client.get("/one/users/1/"))["ressource_uri"] == "/one/users/1/"
     assert body(client.get("/two/users/1/"))["ressource_uri"] == "/two/users/1/"
-    assert [(route, api) for route, api in iter_apis()] == [("one/", first[0].api), ("two/", second[0].api)]
+    assert [(m.prefix, m.api) for m in mounted_apis()] == [("/one/", first[0].api), ("/two/", second[0].api)]
 
 
 def test_api_mounted_at_the_root(settings, client):
@@ -168,11 +169,11 @@ def test_include_refuses_something_that_is_not_a_controller():
         include([PythonListDataStore])
 
 
-def test_iter_apis_walks_nested_includes(settings, client):
+def test_mounted_apis_walks_nested_includes(settings, client):
     from django.urls import include as django_include
 
     patterns = include([user_endpoint()], namespace="inner")
     settings.ROOT_URLCONF = urlconf(path("v1/", django_include([path("api/", patterns)])))
-    assert list(iter_apis()) == [("v1/api/", patterns[0].api)]
+    assert [(m.prefix, m.api) for m in mounted_apis()] == [("/v1/api/", patterns[0].api)]
     assert body(client.get("/v1/api/users/1/"))["ressource_uri"] == "/v1/api/users/1/"
     assert reverse("inner:users-list") == "/v1/api/users/"
