@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 
-from django_restframework_lite import models
 from django_restframework_lite.datastore import (
     DataStore,
     DjangoModelDataStore,
@@ -21,39 +20,7 @@ from django_restframework_lite.datastore import (
     SQLiteDataStore,
 )
 from django_restframework_lite.datastore.validators import UniqueTogether
-
-STORE_KINDS = ["pythonlist", "sqlite", "orm"]
-
-
-class CategoryModel(models.Model):
-    fields = [
-        models.PkField(name="id"),
-        models.StringField(name="name", required=True, max_length=50),
-    ]
-
-
-class ItemModel(models.Model):
-    fields = [
-        models.PkField(name="id"),
-        models.StringField(name="name", required=True, max_length=20),
-        models.StringField(name="notes", nullable=True),
-        models.IntegerField(name="quantity", required=True),
-        models.FloatField(name="weight", nullable=True),
-        models.BooleanField(name="in_stock", default=True),
-        models.DateTimeField(name="added_at", nullable=True),
-        models.StringField(name="size", choices=["S", "M", "L"], default="M", max_length=1),
-        models.IntegerField(name="rank", min_value=0, max_value=100, default=0),
-        models.IntForeign(name="category", nullable=True, foreign={"table": "category", "column": "id"}),
-    ]
-
-
-class PartModel(models.Model):
-    fields = [
-        models.StringPkField(name="code", required=True, max_length=10),
-        models.IntegerField(name="stock", default=0),
-        models.FloatField(name="price", nullable=True),
-        models.StringField(name="label", default="", max_length=30),
-    ]
+from tests.http_support import STORE_KINDS, CategoryModel, ItemModel, PartModel
 
 
 @dataclass

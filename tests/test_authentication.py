@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import base64
 import json
-import types
 from typing import Any
 
 import pytest
@@ -17,7 +16,6 @@ from django.contrib.auth.models import Permission
 from django.contrib.auth.models import User as DjangoUser
 from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
-from django.urls import path
 
 from django_restframework_lite import models
 from django_restframework_lite.authentication import (
@@ -29,33 +27,25 @@ from django_restframework_lite.authentication import (
     DjangoModelPermissions,
     authenticate,
 )
-from django_restframework_lite.controllers import Controller
 from django_restframework_lite.datastore import DjangoModelDataStore, PythonListDataStore, SQLiteDataStore
 from django_restframework_lite.exceptions import Forbidden, Unauthorized
-from django_restframework_lite.urls import include
+from tests.http_support import STORE_KINDS
+from tests.protection_support import (
+    MADRID,
+    PARIS,
+    AddressModel,
+    KeyModel,
+    address_ressource,
+    endpoint,
+    keys_authentication,
+    mount,
+)
 
 DEFAULT_401 = {"error": Unauthorized.default_message}
 DEFAULT_403 = {"error": Forbidden.default_message}
 API_KEY_CHALLENGE = 'ApiKey realm="api", param="accesskey", header="X-Api-Key"'
 BASIC_CHALLENGE = 'Basic realm="api", charset="UTF-8"'
-STORE_KINDS = ["pythonlist", "sqlite", "orm"]
 CSRF_SECRET = "abcdefghijklmnopqrstuvwxyzABCDEF"  # a 32-character CSRF secret, accepted as its own token
-
-
-class AddressModel(models.Model):
-    """The fields of ``addressbook.Address``, for the list and SQLite stores."""
-
-    fields = [
-        models.PkField(name="id"),
-        models.StringField(name="country", required=True, max_length=100),
-        models.StringField(name="city", required=True, max_length=100),
-        models.StringField(name="street", required=True, max_length=200),
-        models.IntegerField(name="number", required=True),
-    ]
-
-
-class KeyModel(models.Model):
-    fields = [models.StringPkField(name="accesskey", required=True)]
 
 
 class AccountModel(models.Model):
@@ -66,58 +56,10 @@ class AccountModel(models.Model):
     ]
 
 
-PARIS = {"country": "France", "city": "Paris", "street": "quais de Valmy", "number": 45}
-MADRID = {"country": "Spain", "city": "Madrid", "street": "Gran Via", "number": 7}
-
-
 @pytest.fixture(autouse=True)
 def fast_hasher(settings: Any) -> None:
     """Hash passwords with a cheap hasher: these tests check who gets in, not PBKDF2's cost."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def address_ressource(kind: str, tmp_path: Any, request: pytest.FixtureRequest) -> dict[str, Any]:
-    """Return the ``ressource`` dict of an address endpoint on ``kind``, holding Paris and Madrid."""
-    if kind == "pythonlist":
-        rows = [{"id": 1, **PARIS}, {"id": 2, **MADRID}]
-        return {"ressource_name": "address", "ressource": rows, "model": AddressModel, "datastore": PythonListDataStore}
-    if kind == "sqlite":
-        config = {"name": str(tmp_path / "auth.db"), "table": "address"}
-        store = SQLiteDataStore(config, AddressModel)
-        store.create(PARIS)
-        store.create(MADRID)
-        store.close()
-        return {"ressource_name": "address", "ressource": config, "model": AddressModel, "datastore": SQLiteDataStore}
-    request.getfixturevalue("db")
-    from addressbook.models import Address
-
-    Address.objects.create(**PARIS)
-    Address.objects.create(**MADRID)
-    return {"ressource_name": "address", "ressource": Address, "datastore": DjangoModelDataStore}
-
-
-def endpoint(ressource: dict[str, Any], **options: Any) -> type[Controller]:
-    return type(
-        "AddressEndPoint",
-        (Controller,),
-        {
-            "ressource": ressource,
-            "controller": {
-                "list_verbs": ["GET", "POST"],
-                "unique_verbs": ["GET", "PUT", "PATCH", "DELETE"],
-                "options": options,
-            },
-        },
-    )
-
-
-def mount(settings: Any, *controllers: type[Controller]) -> Any:
-    """Mount ``include(controllers)`` at /api/ as the root URLconf; return the built Api."""
-    patterns = include(list(controllers))
-    urlconf = types.ModuleType("protection_test_urls")
-    urlconf.urlpatterns = [path("api/", patterns)]  # type: ignore[attr-defined]
-    settings.ROOT_URLCONF = urlconf
-    return patterns[0].api
 
 
 def first_pk(client: Client, **headers: Any) -> int:
@@ -138,10 +80,8 @@ def post_json(client: Client, url: str, data: Any, **extra: Any) -> Any:
 @pytest.fixture(params=STORE_KINDS)
 def key_api(request: pytest.FixtureRequest, settings: Any, tmp_path: Any) -> Any:
     """An address endpoint on each datastore behind ``?accesskey=`` keys and ``Authorization``."""
-    keys = PythonListDataStore([{"accesskey": "hackme"}, {"accesskey": "nopassword"}], KeyModel)
-    authentication = ApiKeyAuthentication(keys, identifier="accesskey")
     ressource = address_ressource(request.param, tmp_path, request)
-    return mount(settings, endpoint(ressource, authentication=authentication, authorization=Authorization))
+    return mount(settings, endpoint(ressource, authentication=keys_authentication(), authorization=Authorization))
 
 
 def test_api_key_missing_is_401_with_challenge(key_api: Any, client: Client) -> None:

@@ -10,71 +10,18 @@ from __future__ import annotations
 import hashlib
 import json
 import threading
-import types
 from typing import Any
 
 import pytest
 from django.db import connections
 from django.test import Client
-from django.urls import path
 
-from django_restframework_lite import models
-from django_restframework_lite.controllers import Controller
-from django_restframework_lite.datastore import DjangoModelDataStore, PythonListDataStore, SQLiteDataStore
+from django_restframework_lite.datastore import PythonListDataStore, SQLiteDataStore
 from django_restframework_lite.formaters import remove_id
-from django_restframework_lite.urls import include
+from tests.http_support import STORE_KINDS
+from tests.protection_support import PARIS, AddressModel, address_ressource, endpoint, mount
 
-PARIS = {"country": "France", "city": "Paris", "street": "quais de Valmy", "number": 45}
-MADRID = {"country": "Spain", "city": "Madrid", "street": "Gran Via", "number": 7}
 STALE = {"error": "The ressource has changed since you last read it (If-Match does not match its ETag)."}
-STORE_KINDS = ["pythonlist", "sqlite", "orm"]
-
-
-class AddressModel(models.Model):
-    fields = [
-        models.PkField(name="id"),
-        models.StringField(name="country", required=True, max_length=100),
-        models.StringField(name="city", required=True, max_length=100),
-        models.StringField(name="street", required=True, max_length=200),
-        models.IntegerField(name="number", required=True),
-    ]
-
-
-def address_ressource(kind: str, tmp_path: Any) -> dict[str, Any]:
-    """Return the ``ressource`` dict of an address endpoint on ``kind`` holding Paris and Madrid (DB access needed for orm)."""
-    if kind == "pythonlist":
-        rows = [{"id": 1, **PARIS}, {"id": 2, **MADRID}]
-        return {"ressource_name": "address", "ressource": rows, "model": AddressModel, "datastore": PythonListDataStore}
-    if kind == "sqlite":
-        config = {"name": str(tmp_path / "conditional.db"), "table": "address"}
-        store = SQLiteDataStore(config, AddressModel)
-        store.create(PARIS)
-        store.create(MADRID)
-        store.close()
-        return {"ressource_name": "address", "ressource": config, "model": AddressModel, "datastore": SQLiteDataStore}
-    from addressbook.models import Address
-
-    Address.objects.create(**PARIS)
-    Address.objects.create(**MADRID)
-    return {"ressource_name": "address", "ressource": Address, "datastore": DjangoModelDataStore}
-
-
-def endpoint(ressource: dict[str, Any], view: dict[str, Any] | None = None) -> type[Controller]:
-    attributes: dict[str, Any] = {
-        "ressource": ressource,
-        "controller": {"list_verbs": ["GET", "POST"], "unique_verbs": ["GET", "PUT", "PATCH", "DELETE"]},
-    }
-    if view is not None:
-        attributes["view"] = view
-    return type("AddressEndPoint", (Controller,), attributes)
-
-
-def mount(settings: Any, *controllers: type[Controller]) -> Any:
-    patterns = include(list(controllers))
-    urlconf = types.ModuleType("conditional_test_urls")
-    urlconf.urlpatterns = [path("api/", patterns)]  # type: ignore[attr-defined]
-    settings.ROOT_URLCONF = urlconf
-    return patterns[0].api
 
 
 def blake2_tag(content: bytes) -> str:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import sys
-import types
 import uuid
 from typing import Any
 
@@ -17,36 +16,18 @@ from django.core.exceptions import ImproperlyConfigured
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 from django.test import Client
-from django.urls import path
 
-from django_restframework_lite import models
-from django_restframework_lite.authentication import ApiKeyAuthentication, Authorization
+from django_restframework_lite.authentication import Authorization
 from django_restframework_lite.checks import check_controllers, controller_problems
 from django_restframework_lite.controllers import Controller
-from django_restframework_lite.datastore import DjangoModelDataStore, PythonListDataStore, SQLiteDataStore
+from django_restframework_lite.datastore import PythonListDataStore, SQLiteDataStore
 from django_restframework_lite.ratelimit import CacheRateLimit, RateLimit, RateLimitModel
-from django_restframework_lite.urls import include
+from tests.protection_support import PARIS, AddressModel, KeyModel, address_ressource, keys_authentication, mount
 
 QUOTA = 3
 INTERVAL = 60
 START = 1_800_000_000.0  # a multiple of INTERVAL: the window runs from START to START + 60
 RESET = str(int(START) + INTERVAL)
-PARIS = {"country": "France", "city": "Paris", "street": "quais de Valmy", "number": 45}
-MADRID = {"country": "Spain", "city": "Madrid", "street": "Gran Via", "number": 7}
-
-
-class AddressModel(models.Model):
-    fields = [
-        models.PkField(name="id"),
-        models.StringField(name="country", required=True, max_length=100),
-        models.StringField(name="city", required=True, max_length=100),
-        models.StringField(name="street", required=True, max_length=200),
-        models.IntegerField(name="number", required=True),
-    ]
-
-
-class KeyModel(models.Model):
-    fields = [models.StringPkField(name="accesskey", required=True)]
 
 
 class Clock:
@@ -57,25 +38,6 @@ class Clock:
 
     def __call__(self) -> float:
         return self.now
-
-
-def address_ressource(kind: str, tmp_path: Any, request: pytest.FixtureRequest) -> dict[str, Any]:
-    if kind == "pythonlist":
-        rows = [{"id": 1, **PARIS}, {"id": 2, **MADRID}]
-        return {"ressource_name": "address", "ressource": rows, "model": AddressModel, "datastore": PythonListDataStore}
-    if kind == "sqlite":
-        config = {"name": str(tmp_path / "addresses.db"), "table": "address"}
-        store = SQLiteDataStore(config, AddressModel)
-        store.create(PARIS)
-        store.create(MADRID)
-        store.close()
-        return {"ressource_name": "address", "ressource": config, "model": AddressModel, "datastore": SQLiteDataStore}
-    request.getfixturevalue("db")
-    from addressbook.models import Address
-
-    Address.objects.create(**PARIS)
-    Address.objects.create(**MADRID)
-    return {"ressource_name": "address", "ressource": Address, "datastore": DjangoModelDataStore}
 
 
 def build_limiter(kind: str, tmp_path: Any) -> Any:
@@ -90,6 +52,7 @@ def build_limiter(kind: str, tmp_path: Any) -> Any:
 
 
 def endpoint(ressource: dict[str, Any], **options: Any) -> type[Controller]:
+    """Return a controller class named here: the check messages below say ``test_ratelimit.LimitedEndPoint``."""
     return type(
         "LimitedEndPoint",
         (Controller,),
@@ -99,19 +62,6 @@ def endpoint(ressource: dict[str, Any], **options: Any) -> type[Controller]:
                            "options": options},
         },
     )
-
-
-def mount(settings: Any, *controllers: type[Controller]) -> Any:
-    patterns = include(list(controllers))
-    urlconf = types.ModuleType("ratelimit_test_urls")
-    urlconf.urlpatterns = [path("api/", patterns)]  # type: ignore[attr-defined]
-    settings.ROOT_URLCONF = urlconf
-    return patterns[0].api
-
-
-def keys_authentication() -> ApiKeyAuthentication:
-    keys = PythonListDataStore([{"accesskey": "hackme"}, {"accesskey": "nopassword"}], KeyModel)
-    return ApiKeyAuthentication(keys, identifier="accesskey")
 
 
 LIMITERS = ["ratelimit-list", "ratelimit-sqlite", "cache"]
