@@ -26,6 +26,7 @@ setup(
             "openapi-spec-validator>=0.7",
             "playwright>=1.40",
             "ruff>=0.6",
+            "import-linter>=2.1",
         ],
     },
     classifiers=[

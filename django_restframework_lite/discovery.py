@@ -15,12 +15,14 @@ from typing import Any
 from django.urls import URLPattern, URLResolver, get_resolver, get_script_prefix
 from django.urls.resolvers import RegexPattern
 
+from .api import Api
+
 
 @dataclass(frozen=True)
 class MountedApi:
     """An ``include()``'s Api and where it is mounted."""
 
-    api: Any
+    api: Api
     prefix: str
     namespace: str | None
 
@@ -36,7 +38,7 @@ def route_text(pattern: Any) -> str:
     return text
 
 
-def api_of(patterns: Iterable[Any]) -> Any | None:
+def api_of(patterns: Iterable[Any]) -> Api | None:
     """Return the Api that built these patterns, or None when ``include()`` did not."""
     for pattern in patterns:
         if not isinstance(pattern, URLPattern):

@@ -1,4 +1,4 @@
-"""Ready-made formaters: the seed tutorial's helpers, working under any mount prefix.
+"""Every built-in formater, the names they go by, and what each does to the schema.
 
 View formaters ``f(view, obj)`` change each object on its way out; controller
 formaters ``f(controller, data)`` change bodies and filters on their way in::
@@ -11,38 +11,100 @@ formaters ``f(controller, data)`` change bodies and filters on their way in::
 With these, ``{"address": 1}`` is shown as ``{"address": "/api/address/1/"}``,
 and clients may send either form back, in bodies and in filters
 (``?address=/api/address/1/``).
+
+A formater that changes the shape of objects may describe that change, so that
+the OpenAPI document and the docs page show what really travels: a view
+formater carries ``describe_schema(properties, model)`` (it edits the JSON
+Schema properties of an object), a controller formater ``describe_body(properties,
+model)`` (the same for request bodies). The shipped ones do; a formater without
+it is named in the schema's description as one that may change members.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
-from urllib.parse import unquote, urlsplit
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import quote, unquote, urlsplit
+
+from django.core.exceptions import ImproperlyConfigured
 
 from .exceptions import BadRequest
+from .models import Model
 from .models.base import invalid_message
 from .models.fields import ForeignKeyField
-from .views import add_ressource_uri
+from .types import FormaterController, FormaterView, ViewFormater
 
-if TYPE_CHECKING:
-    from .controllers import Controller
-    from .views import BoundView
+__all__ = [
+    "BUILTIN_VIEW_FORMATERS",
+    "add_ressource_uri",
+    "foreign_keys_format",
+    "format_foreign_key",
+    "parse_reference",
+    "quote_identifier",
+    "remove_id",
+    "resolve_formaters",
+]
 
-__all__ = ["add_ressource_uri", "foreign_keys_format", "format_foreign_key", "parse_reference", "remove_id"]
+SchemaProperties = dict[str, dict[str, Any]]
 
 
-def remove_id(view: BoundView, obj: dict[str, Any]) -> dict[str, Any]:
+def quote_identifier(pk: Any) -> str:
+    """Spell a pk as one URL path segment (``"a b/c"`` -> ``"a%20b%2Fc"``)."""
+    if type(pk) is int:
+        return str(pk)
+    return quote(str(pk), safe="")
+
+
+# View formaters -----------------------------------------------------------------------------
+
+
+def add_ressource_uri(view: FormaterView, obj: dict[str, Any]) -> dict[str, Any]:
+    """Add ``"ressource_uri": "<prefix><ressource_name>/<pk>/"`` (the default view formater)."""
+    pk = obj.get(view.pk_name)
+    if pk is not None:
+        obj["ressource_uri"] = view.ressource_base + quote_identifier(pk) + "/"
+    return obj
+
+
+def _describe_ressource_uri(properties: SchemaProperties, model: Model) -> None:
+    properties["ressource_uri"] = {"type": "string", "readOnly": True, "description": "This object's URI."}
+
+
+def remove_id(view: FormaterView, obj: dict[str, Any]) -> dict[str, Any]:
     """Drop the pk from the representation (put it after ``"add_ressource_uri"``)."""
     obj.pop(view.model.pk_field.name, None)
     return obj
 
 
-def format_foreign_key(view: BoundView, obj: dict[str, Any]) -> dict[str, Any]:
+def _describe_remove_id(properties: SchemaProperties, model: Model) -> None:
+    properties.pop(model.pk_field.name, None)
+
+
+def format_foreign_key(view: FormaterView, obj: dict[str, Any]) -> dict[str, Any]:
     """Show each foreign key as the URI of the object it points at: ``"/api/address/1/"``."""
     for field in view.model.foreign_keys:
         value = obj.get(field.name)
         if value is not None:
             obj[field.name] = view.uri(field.options["foreign"]["table"], value)
     return obj
+
+
+def reference_schema(field: ForeignKeyField) -> dict[str, Any]:
+    """Return the schema of a foreign key shown as the URI of the object it points at."""
+    schema: dict[str, Any] = {
+        "type": ["string", "null"] if field.nullable else "string",
+        "description": f"URI of the {field.foreign['table']} object referred to.",
+    }
+    return schema
+
+
+def _describe_foreign_keys(properties: SchemaProperties, model: Model) -> None:
+    for field in model.foreign_keys:
+        if field.name in properties:
+            properties[field.name] = reference_schema(field)
+
+
+# Controller formaters ------------------------------------------------------------------------
 
 
 def parse_reference(field: ForeignKeyField, value: Any, key: str | None = None) -> Any:
@@ -72,7 +134,7 @@ def parse_reference(field: ForeignKeyField, value: Any, key: str | None = None) 
     return identifier
 
 
-def foreign_keys_format(controller: Controller, data: dict[str, Any]) -> dict[str, Any]:
+def foreign_keys_format(controller: FormaterController, data: dict[str, Any]) -> dict[str, Any]:
     """Accept ressource URIs for foreign keys in bodies and filters (``address__in`` too)."""
     fields = controller.datastore.model.foreign_keys
     if not fields:
@@ -89,3 +151,63 @@ def foreign_keys_format(controller: Controller, data: dict[str, Any]) -> dict[st
         else:
             data[key] = parse_reference(field, value, key)
     return data
+
+
+def _describe_accepted_references(properties: SchemaProperties, model: Model) -> None:
+    for field in model.foreign_keys:
+        schema = properties.get(field.name)
+        if schema is None:
+            continue
+        kinds = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
+        schema["type"] = kinds if "string" in kinds else [kinds[0], "string", *kinds[1:]]
+        schema.pop("format", None)
+        schema["description"] = schema.get("description", "") + " Its URI is accepted too."
+
+
+# Each shipped formater describes its effect on the schemas.
+add_ressource_uri.describe_schema = _describe_ressource_uri  # type: ignore[attr-defined]
+remove_id.describe_schema = _describe_remove_id  # type: ignore[attr-defined]
+format_foreign_key.describe_schema = _describe_foreign_keys  # type: ignore[attr-defined]
+foreign_keys_format.describe_body = _describe_accepted_references  # type: ignore[attr-defined]
+
+
+# Names ---------------------------------------------------------------------------------------
+
+#: The view formaters usable by name in ``view["options"]["formaters"]``.
+BUILTIN_VIEW_FORMATERS: dict[str, ViewFormater] = {
+    "add_ressource_uri": add_ressource_uri,
+    "remove_id": remove_id,
+    "format_foreign_key": format_foreign_key,
+}
+
+
+def resolve_formaters(entries: Any, owner: str) -> list[ViewFormater]:
+    """Turn a ``formaters`` option (names and callables) into callables, or raise ``ImproperlyConfigured``."""
+    if isinstance(entries, (str, bytes)) or not isinstance(entries, (list, tuple)):
+        raise ImproperlyConfigured(f"{owner} must be a list of formaters, not {entries!r}.")
+    resolved = []
+    for entry in entries:
+        if isinstance(entry, str):
+            if entry not in BUILTIN_VIEW_FORMATERS:
+                known = ", ".join(sorted(BUILTIN_VIEW_FORMATERS))
+                raise ImproperlyConfigured(f"{owner} names an unknown formater {entry!r}; built-in names are: {known}.")
+            resolved.append(BUILTIN_VIEW_FORMATERS[entry])
+        elif callable(entry):
+            resolved.append(entry)
+        else:
+            raise ImproperlyConfigured(f"{owner} holds {entry!r}, which is neither a formater name nor a callable.")
+    return resolved
+
+
+def schema_effects(formaters: Iterable[Callable[..., Any]], hook: str) -> tuple[list[Callable[..., None]], list[str]]:
+    """Return the schema hooks (``describe_schema`` or ``describe_body``) of ``formaters``, and the names of those without one."""
+    effects: list[Callable[..., None]] = []
+    unknown: list[str] = []
+    for formater in formaters:
+        effect = getattr(formater, hook, None)
+        if callable(effect):
+            effects.append(effect)
+        else:
+            unknown.append(getattr(formater, "__name__", repr(formater)))
+    return effects, unknown
+

@@ -46,6 +46,41 @@ class Pagination:
         """The query keys this pagination reads: never filters."""
         return (self.offset_key, self.count_key)
 
+    def openapi_parameters(self) -> list[dict[str, Any]]:
+        """Return the OpenAPI query parameters this pagination reads."""
+        return [
+            {
+                "name": self.offset_key,
+                "in": "query",
+                "required": False,
+                "description": "Index of the first object of the page.",
+                "schema": {"type": "integer", "minimum": 0, "default": 0},
+            },
+            {
+                "name": self.count_key,
+                "in": "query",
+                "required": False,
+                "description": f"Page size; above {self.max_result} it is lowered to {self.max_result}.",
+                "schema": {"type": "integer", "minimum": 0, "default": self.max_result},
+            },
+        ]
+
+    def openapi_meta_schema(self, filters: dict[str, Any]) -> dict[str, Any]:
+        """Return the JSON Schema of the list ``meta`` this pagination writes (``filters`` is its member's schema)."""
+        link = {"type": ["string", "null"], "description": "Absolute path and query of the page, or null."}
+        return {
+            "type": "object",
+            "required": [self.offset_key, self.count_key, "total_count", "next", "previous", "filters"],
+            "properties": {
+                self.offset_key: {"type": "integer", "minimum": 0},
+                self.count_key: {"type": "integer", "minimum": 0, "description": "The page size in effect."},
+                "total_count": {"type": "integer", "minimum": 0, "description": "Objects matching the filters."},
+                "next": link,
+                "previous": link,
+                "filters": filters,
+            },
+        }
+
     def paginate(self, query: Mapping[str, str]) -> tuple[int, int]:
         """Return ``(offset, count)`` from the query parameters; count is lowered to ``max_result``.
 

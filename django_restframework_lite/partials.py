@@ -12,6 +12,7 @@ endpoint) answers with only ``city`` and ``country``, plus the pk and
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 from .exceptions import BadRequest
 from .models import Model
@@ -56,7 +57,15 @@ class Partial:
             )
         return frozenset(names) | {model.pk_field.name, "ressource_uri"}
 
-    @staticmethod
-    def restrict(obj: dict, keep: frozenset[str]) -> dict:
-        """Return ``obj`` with only the members named in ``keep``."""
-        return {key: value for key, value in obj.items() if key in keep}
+    def openapi_parameters(self, model: Model) -> list[dict[str, Any]]:
+        """Return the OpenAPI query parameter this option reads, naming the fields of ``model``."""
+        names = ", ".join(model.get_fields_name())
+        return [
+            {
+                "name": self.partial_keyword,
+                "in": "query",
+                "required": False,
+                "description": f"Comma-separated fields to return (the pk and ressource_uri always come); among: {names}.",
+                "schema": {"type": "string"},
+            }
+        ]

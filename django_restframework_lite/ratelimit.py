@@ -69,10 +69,12 @@ class BaseRateLimit:
 
     # Identity ---------------------------------------------------------------------------
 
-    def get_identity(self, request: HttpRequest, user: Any) -> str:
+    def get_identity(self, request: HttpRequest, user: Any, authentication: Any = None) -> str:
         """Return the text naming whose quota ``request`` spends.
 
-        Override it to count per API key, per tenant, per client address...
+        ``authentication`` is the controller's, which found ``user``: a row of its
+        datastore is named by that datastore's pk. Override it to count per API
+        key, per tenant, per client address...
         """
         if user is None:
             return "anonymous:" + request.META.get("REMOTE_ADDR", "")
@@ -80,7 +82,6 @@ class BaseRateLimit:
         if meta is not None and getattr(user, "pk", None) is not None:
             return f"{meta.label_lower}:{user.pk}"
         if isinstance(user, dict):
-            authentication = getattr(request, "_api_authentication", None)
             datastore = getattr(authentication, "datastore", None)
             model = getattr(datastore, "model", None)
             pk_name = model.pk_field.name if model is not None else None
@@ -89,9 +90,10 @@ class BaseRateLimit:
             return "row:" + json.dumps(user, sort_keys=True, default=str)
         return f"{type(user).__name__}:{user}"
 
-    def get_key(self, request: HttpRequest, user: Any) -> str:
+    def get_key(self, request: HttpRequest, user: Any, authentication: Any = None) -> str:
         """Return the stored key of the caller: a hash of its identity, so no secret is stored."""
-        return hashlib.sha256(self.get_identity(request, user).encode("utf-8", "surrogatepass")).hexdigest()[:40]
+        identity = self.get_identity(request, user, authentication)
+        return hashlib.sha256(identity.encode("utf-8", "surrogatepass")).hexdigest()[:40]
 
     # Windows and headers ----------------------------------------------------------------
 
@@ -109,14 +111,15 @@ class BaseRateLimit:
             "X-RateLimit-Reset": str(math.ceil(reset)),
         }
 
-    def check(self, request: HttpRequest, user: Any) -> dict[str, str]:
+    def check(self, request: HttpRequest, user: Any, authentication: Any = None) -> dict[str, str]:
         """Count ``request`` and return the ``X-RateLimit-*`` headers of its answer.
 
-        Over the quota, raise ``TooManyRequests`` carrying the same headers and
+        ``authentication`` is the controller's, which found ``user``. Over the
+        quota, raise ``TooManyRequests`` carrying the same headers and
         ``Retry-After`` (seconds until the window ends).
         """
         now = self.timer()
-        key = self.get_key(request, user)
+        key = self.get_key(request, user, authentication)
         allowed, remaining, reset = self.hit(key, now)
         headers = self.headers(remaining, reset)
         if not allowed:
@@ -130,6 +133,15 @@ class BaseRateLimit:
     def check_configuration(self) -> list[str]:
         """Return the configuration problems of this limiter, as messages (none here)."""
         return []
+
+    def openapi_headers(self) -> dict[str, dict[str, Any]]:
+        """Return the OpenAPI headers every answer of a rate-limited endpoint carries."""
+        integer = {"schema": {"type": "integer"}}
+        return {
+            "X-RateLimit-Limit": {"description": "Requests allowed per interval.", **integer},
+            "X-RateLimit-Remaining": {"description": "Requests left in this interval.", **integer},
+            "X-RateLimit-Reset": {"description": "When the interval starts again.", **integer},
+        }
 
     # Method that subclasses must implement -----------------------------------------------
 

@@ -11,11 +11,8 @@ from django.core.management import call_command
 from django.core.management.base import SystemCheckError
 
 from django_restframework_lite import models
-from django_restframework_lite.checks import (
-    ControllerConfigurationError,
-    check_controllers,
-    controller_problems,
-)
+from django_restframework_lite.checks import check_controllers
+from django_restframework_lite.config import ControllerConfigurationError, controller_problems
 from django_restframework_lite.controllers import Controller
 from django_restframework_lite.datastore import PythonListDataStore
 from django_restframework_lite.pagination import Pagination

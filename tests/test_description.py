@@ -132,7 +132,7 @@ def test_schema_refuses_writes_with_405_and_allow(client, addressbook):
 
     assert response.status_code == 405
     assert response["Allow"] == "GET, HEAD, OPTIONS"
-    assert response.json() == {"error": "Method POST is not allowed here."}
+    assert response.json() == {"error": "POST is not allowed here; use GET, HEAD, OPTIONS."}
 
 
 def test_head_on_schema_has_no_body(client, addressbook):

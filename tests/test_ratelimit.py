@@ -18,7 +18,8 @@ from django.core.management.base import SystemCheckError
 from django.test import Client
 
 from django_restframework_lite.authentication import Authorization
-from django_restframework_lite.checks import check_controllers, controller_problems
+from django_restframework_lite.checks import check_controllers
+from django_restframework_lite.config import controller_problems
 from django_restframework_lite.controllers import Controller
 from django_restframework_lite.datastore import PythonListDataStore, SQLiteDataStore
 from django_restframework_lite.ratelimit import CacheRateLimit, RateLimit, RateLimitModel

@@ -27,6 +27,15 @@ from ..models.base import invalid_message
 ORDER_BY_KEY = "order_by"
 
 
+def fold_case(value: Any) -> Any:
+    """Fold a string for case-insensitive matching, the same way on every store (Python's ``str.lower``).
+
+    SQLite's own ``lower()`` folds ASCII only; the SQLite and ORM stores call this
+    function from SQL so that ``icontains`` matches what the list store matches.
+    """
+    return value.lower() if isinstance(value, str) else value
+
+
 @dataclass(frozen=True)
 class Condition:
     """One filter: ``field <lookup> value``, the value already of the field's type.
@@ -222,9 +231,22 @@ class DataStore:
     def get_list(self, offset: int | None = None, count: int | None = None, **filters: Any) -> list[dict[str, Any]]:
         """Return the matching objects, ordered, from ``offset`` for at most ``count``."""
         conditions, ordering = self.parse_filters(filters)
-        if offset is not None and offset < 0 or count is not None and count < 0:
-            raise BadRequest("offset and count must not be negative.")
+        check_slice(offset, count)
         return self.fetch(conditions, ordering, offset or 0, count)
+
+    def page(self, filters: dict[str, Any], offset: int, count: int) -> tuple[list[dict[str, Any]], int]:
+        """Return one page of the matching objects and how many match across all pages.
+
+        The filters are parsed once for both. A short page already holds every
+        match after ``offset``, so its total needs no ``COUNT`` query.
+        """
+        conditions, ordering = self.parse_filters(filters)
+        check_slice(offset, count)
+        rows = self.fetch(conditions, ordering, offset, count)
+        found = len(rows)
+        if found < count and (found or not offset):
+            return rows, offset + found
+        return rows, self.count_matching(conditions)
 
     def count(self, **filters: Any) -> int:
         """Return how many objects match the filters, across all pages."""
@@ -235,7 +257,7 @@ class DataStore:
     def create(self, data: Any) -> Any:
         """Validate ``data``, store it and return the new pk; on failure nothing is stored."""
         cleaned = self.validate(data)
-        with self.atomic():
+        with self.atomic(operation="write"):
             self.run_validators(cleaned)
             self.check_foreign_keys(cleaned)
             return self.insert(cleaned)
@@ -244,7 +266,7 @@ class DataStore:
         """Change the given fields of ``obj`` and return the updated dict; only those fields change."""
         pk = obj[self.model.pk_field.name]
         changes = self.validate_fields(data, obj)
-        with self.atomic():
+        with self.atomic(operation="write"):
             current = self.get_for_update(pk)
             if not changes:
                 return current
@@ -254,14 +276,24 @@ class DataStore:
 
     def delete(self, identifier: Any) -> None:
         """Remove the object, or raise ``NotFound``; a referenced object is a ``Conflict``."""
-        with self.atomic():
+        with self.atomic(operation="delete"):
             self.check_not_referenced(self.get_for_update(identifier))
             self.remove(identifier)
 
     @contextlib.contextmanager
-    def atomic(self) -> Iterator[None]:
-        """Run a read-check-write sequence as one unit; stores override it. Re-entrant."""
+    def atomic(self, operation: str | None = None) -> Iterator[None]:
+        """Run a read-check-write sequence as one unit; stores override it. Re-entrant.
+
+        ``operation`` (``"write"`` or ``"delete"``) says what the block does, so
+        that a store whose database refuses the change only when it commits can
+        answer the right error (a delete still referenced is a 409, a bad foreign
+        key in a write a 400).
+        """
         yield
+
+    def not_found(self, identifier: Any) -> NotFound:
+        """Return the 404 of an identifier that names no object: one message on every store."""
+        return NotFound(f"No {self.ressource_name or 'ressource'} with {self.model.pk_field.name}={identifier!r}.")
 
     def get_for_update(self, identifier: Any) -> dict[str, Any]:
         """Return the object and keep it from changing until ``atomic()`` ends."""
@@ -291,3 +323,9 @@ class DataStore:
     def remove(self, identifier: Any) -> None:
         """Delete an existing row (its existence and references are already checked)."""
         raise NotImplementedError(f"{type(self).__name__} must implement remove()")
+
+
+def check_slice(offset: int | None, count: int | None) -> None:
+    """Refuse a negative offset or count (a caller's mistake: pagination never asks for one)."""
+    if offset is not None and offset < 0 or count is not None and count < 0:
+        raise BadRequest("offset and count must not be negative.")

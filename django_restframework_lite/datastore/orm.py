@@ -22,120 +22,50 @@ from __future__ import annotations
 
 import contextlib
 import decimal
-import re
-import threading
 from collections.abc import Iterator
 from datetime import datetime, timezone
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import NON_FIELD_ERRORS, ImproperlyConfigured, ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import DatabaseError, DataError, IntegrityError, connections, models, router, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 from django.db.models.functions import Collate, Left, Lower, StrIndex
 from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual
 
-from .. import models as api_models
-from ..exceptions import BadRequest, Conflict, NotFound
+from ..exceptions import BadRequest, Conflict
 from ..models import Field, FieldError, Model
-from ..models.base import invalid_message, missing_message
+from ..models.base import missing_message
 from ..models.fields import format_datetime, parse_iso_datetime
-from .base import Condition, DataStore, Ordering
+from .base import Condition, DataStore, Ordering, fold_case
+from .orm_errors import integrity_error, validation_error
+from .orm_fields import derive_model, field_from_django
+
+__all__ = ["CaseFold", "DjangoModelDataStore", "derive_model", "field_from_django", "install_sqlite_functions"]
+
+SQLITE_FOLD_FUNCTION = "drfl_lower"
 
 
-def _python_lower(value: Any) -> Any:
-    return value.lower() if isinstance(value, str) else value
+def install_sqlite_functions(sender: Any = None, connection: Any = None, **kwargs: Any) -> None:
+    """Give a new SQLite connection of Django the case folding the other stores use.
+
+    Connected to ``connection_created`` by the app's ``ready()``, Django's own way
+    to prepare each connection, so a reconnect gets the function too.
+    """
+    if connection is not None and connection.vendor == "sqlite" and connection.connection is not None:
+        connection.connection.create_function(SQLITE_FOLD_FUNCTION, 1, fold_case, deterministic=True)
 
 
 class CaseFold(Lower):
     """``LOWER()``, except on SQLite where it is Python's ``str.lower`` (as the other stores fold)."""
 
     def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        connection.ensure_connection()  # compiled before the query opens it
-        raw = connection.connection
-        # Remember which raw connection has the function; a reconnect gets it again.
-        if raw is not None and getattr(connection, "_drfl_lower_for", None) is not raw:
-            raw.create_function("drfl_lower", 1, _python_lower, deterministic=True)
-            connection._drfl_lower_for = raw
-        return self.as_sql(compiler, connection, function="drfl_lower", **extra_context)
+        return self.as_sql(compiler, connection, function=SQLITE_FOLD_FUNCTION, **extra_context)
 
 
 _COMPARISONS = {"gt": GreaterThan, "gte": GreaterThanOrEqual, "lt": LessThan, "lte": LessThanOrEqual}
 
-# PostgreSQL SQLSTATE codes, read from the driver's error behind Django's IntegrityError.
-_FOREIGN_KEY_VIOLATION = "23503"
-_UNIQUE_VIOLATION = "23505"
-_NOT_NULL_VIOLATION = "23502"
 _ADVISORY_LOCK_CLASS = 0x44524C  # first key of pg_advisory_xact_lock(int, int): "DRL", this app's
-_KEY_DETAIL = re.compile(r"^Key \((.+?)\)=")
-
-
-def _range_from_validators(django_field: models.Field) -> tuple[int | None, int | None]:
-    """Return the tightest (min, max) the Django field accepts: its validators and the database's range."""
-    low: int | None = None
-    high: int | None = None
-    for validator in django_field.validators:
-        limit = validator.limit_value if isinstance(validator, (MinValueValidator, MaxValueValidator)) else None
-        if limit is None or callable(limit):
-            continue
-        if isinstance(validator, MinValueValidator):
-            low = limit if low is None else max(low, limit)
-        else:
-            high = limit if high is None else min(high, limit)
-    return low, high
-
-
-def field_from_django(django_field: models.Field) -> Field:
-    """Describe one concrete Django field as an API field (the mapping of API.md section 2)."""
-    name = django_field.name
-    if django_field.primary_key:
-        if isinstance(django_field, models.AutoField | models.BigAutoField | models.SmallAutoField):
-            return api_models.PkField(name=name)
-        if isinstance(django_field, models.CharField | models.TextField):
-            return api_models.StringPkField(name=name, required=True, max_length=django_field.max_length)
-        raise ImproperlyConfigured(
-            f"DjangoModelDataStore cannot derive a pk from {django_field!r}: use an AutoField or a CharField "
-            "primary key, or pass an explicit Model."
-        )
-    options: dict[str, Any] = {
-        "required": not (django_field.blank or django_field.null or django_field.has_default()),
-        "nullable": django_field.null,
-    }
-    if django_field.has_default():
-        options["default"] = django_field.default
-    elif django_field.blank and not django_field.null and django_field.empty_strings_allowed:
-        options["default"] = ""  # what Django itself stores for an omitted blank text field
-    if django_field.choices:
-        options["choices"] = [value for value, _label in django_field.flatchoices]
-    if isinstance(django_field, models.ForeignKey):
-        target = django_field.target_field
-        foreign = {"table": django_field.related_model._meta.model_name, "column": target.name}
-        if isinstance(target, models.CharField | models.TextField):
-            return api_models.StringForeignKey(name=name, foreign=foreign, **options)
-        return api_models.IntForeign(name=name, foreign=foreign, **options)
-    if isinstance(django_field, models.BooleanField):
-        return api_models.BooleanField(name=name, **options)
-    if isinstance(django_field, models.IntegerField):
-        low, high = _range_from_validators(django_field)
-        return api_models.IntegerField(name=name, min_value=low, max_value=high, **options)
-    if isinstance(django_field, models.FloatField | models.DecimalField):
-        return api_models.FloatField(name=name, **options)
-    if isinstance(django_field, models.DateTimeField):
-        return api_models.DateTimeField(name=name, **options)
-    if isinstance(django_field, models.CharField | models.TextField):
-        return api_models.StringField(name=name, max_length=django_field.max_length, **options)
-    raise ImproperlyConfigured(
-        f"DjangoModelDataStore cannot derive a field from {django_field!r} "
-        f"({django_field.get_internal_type()}): pass an explicit Model."
-    )
-
-
-def derive_model(model_class: type[models.Model]) -> Model:
-    """Build the API ``Model`` of a Django model from its concrete fields."""
-    fields = [field_from_django(field) for field in model_class._meta.concrete_fields]
-    model_type = type(f"{model_class.__name__}Model", (Model,), {"fields": fields})
-    return model_type()
 
 
 class DjangoModelDataStore(DataStore):
@@ -158,7 +88,6 @@ class DjangoModelDataStore(DataStore):
         self.django_fields = {field.name: self.django_field_for(field) for field in self.model.get_fields()}
         self.attnames = {name: django_field.attname for name, django_field in self.django_fields.items()}
         self.text_fields = {field.name for field in self.model.get_fields() if field.base_type == "string"}
-        self.local = threading.local()
 
     def derive_model(self) -> Model:
         return derive_model(self.model_class)
@@ -202,16 +131,17 @@ class DjangoModelDataStore(DataStore):
         return connections[alias].vendor == "postgresql"
 
     @contextlib.contextmanager
-    def atomic(self) -> Iterator[None]:
-        """Run the block in ``transaction.atomic``; constraint failures at commit become 400/409."""
-        alias = self.write_db
-        if not connections[alias].in_atomic_block:
-            self.local.writing = None  # what the last write of this thread was, for errors at commit
+    def atomic(self, operation: str | None = None) -> Iterator[None]:
+        """Run the block in ``transaction.atomic``; constraint failures at commit become 400/409.
+
+        PostgreSQL checks deferred foreign keys at the commit: ``operation`` says
+        whether the block deletes (a 409) or writes (a 400 naming the field).
+        """
         try:
-            with transaction.atomic(using=alias):
+            with transaction.atomic(using=self.write_db):
                 yield
         except IntegrityError as error:
-            raise self.integrity_error(error, getattr(self.local, "writing", None)) from None
+            raise self.integrity_error(error, operation) from None
         except DataError as error:
             raise BadRequest(f"The database refused a value: {error}".strip()) from None
 
@@ -256,9 +186,6 @@ class DjangoModelDataStore(DataStore):
             if low is not None and value < low or high is not None and value > high:
                 raise self.not_found(identifier)
         return value
-
-    def not_found(self, identifier: Any) -> NotFound:
-        return NotFound(f"No {self.ressource_name or 'ressource'} with {self.model.pk_field.name}={identifier!r}.")
 
     # Queries ----------------------------------------------------------------------------
 
@@ -395,7 +322,6 @@ class DjangoModelDataStore(DataStore):
         return self.from_db(rows[0])
 
     def remove(self, identifier: Any) -> None:
-        self.local.writing = "delete"
         try:
             with transaction.atomic(using=self.write_db):
                 self.model_class._base_manager.using(self.write_db).filter(pk=identifier).delete()
@@ -410,6 +336,13 @@ class DjangoModelDataStore(DataStore):
     def fills_itself(django_field: models.Field) -> bool:
         # auto_now / auto_now_add fields get their value from pre_save().
         return bool(getattr(django_field, "auto_now", False) or getattr(django_field, "auto_now_add", False))
+
+    def validation_error(self, error: ValidationError, kind: type[BadRequest] | type[Conflict]) -> Exception:
+        return validation_error(error, kind, self.django_fields)
+
+    def integrity_error(self, error: DatabaseError, operation: str | None) -> Exception:
+        """Turn a constraint failure into the 400/409 a client should see."""
+        return integrity_error(error, operation, self.django_fields, [field.name for field in self.model.foreign_keys])
 
     def clean(self, instance: models.Model, names: Any) -> None:
         """Run Django's own validation of the written fields: 400 for bad values, 409 for duplicates.
@@ -438,21 +371,7 @@ class DjangoModelDataStore(DataStore):
                 kind = Conflict if isinstance(constraint, models.UniqueConstraint) else BadRequest
                 raise self.validation_error(error, kind) from None
 
-    def validation_error(self, error: ValidationError, kind: type[BadRequest] | type[Conflict]) -> Exception:
-        by_django_name = {django_field.name: name for name, django_field in self.django_fields.items()}
-        messages = error.message_dict if hasattr(error, "error_dict") else {NON_FIELD_ERRORS: error.messages}
-        fields = {}
-        for key, texts in messages.items():
-            fields[by_django_name.get(key, key)] = " ".join(str(text) for text in texts)
-        named = [key for key in fields if key != NON_FIELD_ERRORS]
-        if named:
-            message = invalid_message(named[0]) if kind is BadRequest else f"{','.join(named)} must be unique"
-        else:
-            message = " ".join(fields.pop(NON_FIELD_ERRORS, "")) or "The ressource does not validate"
-        return kind(message, fields=fields)
-
     def write(self, instance: models.Model, **save_options: Any) -> None:
-        self.local.writing = "write"
         try:
             # A savepoint: a refused statement must not poison a caller's transaction (PostgreSQL).
             with transaction.atomic(using=self.write_db):
@@ -461,32 +380,3 @@ class DjangoModelDataStore(DataStore):
             raise self.integrity_error(error, "write") from None
         except DataError as error:
             raise BadRequest(f"The database refused a value: {error}".strip()) from None
-
-    def integrity_error(self, error: DatabaseError, operation: str | None) -> Exception:
-        """Turn a constraint failure into the 400/409 a client should see."""
-        cause = error.__cause__
-        code = getattr(cause, "sqlstate", None) or getattr(cause, "pgcode", None)
-        diag = getattr(cause, "diag", None)
-        column = getattr(diag, "column_name", None)
-        text = str(error)
-        by_attname = {django_field.column: name for name, django_field in self.django_fields.items()}
-        if code == _FOREIGN_KEY_VIOLATION or "FOREIGN KEY" in text:
-            if operation == "delete":
-                return Conflict("Cannot delete this ressource: other ressources still reference it.")
-            names = [field.name for field in self.model.foreign_keys]
-            first = names[0] if names else "foreign key"
-            return BadRequest(invalid_message(first), fields={name: "No such ressource." for name in names})
-        if code == _NOT_NULL_VIOLATION or text.startswith("NOT NULL"):
-            column = column or text.rpartition(".")[2]
-            name = by_attname.get(column, column)
-            return BadRequest(missing_message(name), fields={name: "This field is required."})
-        if code == _UNIQUE_VIOLATION or text.startswith("UNIQUE"):
-            detail = getattr(diag, "message_detail", None) or ""
-            match = _KEY_DETAIL.match(detail)
-            columns = match.group(1).split(", ") if match else text.partition(":")[2].split(",")
-            by_column = {django_field.column: name for name, django_field in self.django_fields.items()}
-            names = [by_column.get(column.strip().rpartition(".")[2]) for column in columns]
-            names = [name for name in names if name]
-            message = f"{','.join(names)} must be unique" if names else "A ressource with these values already exists."
-            return Conflict(message, fields={name: "Already taken." for name in names})
-        return BadRequest(f"The database refused this change: {text}")

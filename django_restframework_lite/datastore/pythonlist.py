@@ -14,8 +14,8 @@ import threading
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from ..exceptions import Conflict, NotFound
-from .base import Condition, DataStore, Ordering
+from ..exceptions import Conflict
+from .base import Condition, DataStore, Ordering, fold_case
 
 
 def _compare(lookup: str) -> Callable[[Any, Any], bool]:
@@ -25,7 +25,7 @@ def _compare(lookup: str) -> Callable[[Any, Any], bool]:
         "lt": lambda a, b: a < b,
         "lte": lambda a, b: a <= b,
         "contains": lambda a, b: b in a,
-        "icontains": lambda a, b: b.lower() in a.lower(),
+        "icontains": lambda a, b: fold_case(b) in fold_case(a),
         "startswith": lambda a, b: a.startswith(b),
     }[lookup]
 
@@ -67,14 +67,14 @@ class PythonListDataStore(DataStore):
         self.next_pk = max(integer_pks, default=0) + 1
 
     @contextlib.contextmanager
-    def atomic(self) -> Iterator[None]:
+    def atomic(self, operation: str | None = None) -> Iterator[None]:
         with self.lock:
             yield
 
     def get(self, identifier: Any) -> dict[str, Any]:
         row = self.index.get(identifier)
         if row is None:
-            raise NotFound(f"No {self.ressource_name or 'ressource'} with {self.model.pk_field.name}={identifier!r}.")
+            raise self.not_found(identifier)
         return dict(row)
 
     def _matching(self, conditions: list[Condition]) -> list[dict[str, Any]]:

@@ -24,10 +24,10 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
-from ..exceptions import BadRequest, Conflict, NotFound
+from ..exceptions import BadRequest, Conflict
 from ..models import Field, FieldError, ForeignKeyField
 from ..models.base import invalid_message
-from .base import Condition, DataStore, Ordering
+from .base import Condition, DataStore, Ordering, fold_case
 
 # Long enough that a burst of concurrent writers queues instead of failing with "database is locked".
 DEFAULT_TIMEOUT = 60.0
@@ -47,11 +47,6 @@ _COMPARISONS = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 def quote(identifier: str) -> str:
     """Quote an SQL identifier; the name comes from the model, the quoting keeps odd names legal."""
     return '"' + identifier.replace('"', '""') + '"'
-
-
-def _python_lower(value: Any) -> Any:
-    # SQLite's own lower() only folds ASCII; Python's matches PythonListDataStore exactly.
-    return value.lower() if isinstance(value, str) else value
 
 
 class SQLiteDataStore(DataStore):
@@ -91,7 +86,7 @@ class SQLiteDataStore(DataStore):
             # isolation_level=None: no implicit transactions; atomic() issues BEGIN/COMMIT itself.
             connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=True)
             connection.execute("PRAGMA foreign_keys = ON")
-            connection.create_function("drfl_lower", 1, _python_lower, deterministic=True)
+            connection.create_function("drfl_lower", 1, fold_case, deterministic=True)
             self.local.connection = connection
             self.local.depth = 0
         return connection
@@ -104,7 +99,7 @@ class SQLiteDataStore(DataStore):
             self.local.connection = None
 
     @contextlib.contextmanager
-    def atomic(self) -> Iterator[None]:
+    def atomic(self, operation: str | None = None) -> Iterator[None]:
         """Hold the database's write lock for the block; nested blocks join the outer one."""
         connection = self.connection
         if self.local.depth:
@@ -314,7 +309,7 @@ class SQLiteDataStore(DataStore):
             sql = f"{self.select_sql()} WHERE {quote(self.model.pk_field.name)} = ?"
             row = self.execute(sql, [key]).fetchone()
         if row is None:
-            raise NotFound(f"No {self.ressource_name or 'ressource'} with {self.model.pk_field.name}={identifier!r}.")
+            raise self.not_found(identifier)
         return self.to_row(row)
 
     def fetch(

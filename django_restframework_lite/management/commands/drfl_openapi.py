@@ -14,7 +14,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from ...openapi import openapi_document
+from ...description.openapi import openapi_document
 from ._select import describe, select_apis
 
 

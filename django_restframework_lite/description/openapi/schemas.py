@@ -1,19 +1,20 @@
 """JSON Schemas (OpenAPI 3.1 dialect) of a ressource: its objects, request bodies and list envelope.
 
-The shipped formaters are taken into account, so the schemas describe what
-actually travels: ``remove_id`` drops the pk from answers, ``format_foreign_key``
-shows foreign keys as URIs, ``foreign_keys_format`` accepts URIs in bodies.
+Formaters that describe their effect (``describe_schema`` on view formaters,
+``describe_body`` on controller formaters; every shipped one does) are applied
+to the schemas, so they describe what actually travels: ``remove_id`` drops the
+pk from answers, ``format_foreign_key`` shows foreign keys as URIs,
+``foreign_keys_format`` accepts URIs in bodies.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..models import Field, Model
-from ..models.fields import DateTimeField, ForeignKeyField, TimestampField
-
-if TYPE_CHECKING:
-    from ..controllers import Controller
+from ...controllers import Controller
+from ...formaters import schema_effects
+from ...models import Field, Model
+from ...models.fields import DateTimeField, ForeignKeyField, TimestampField
 
 
 def field_schema(field: Field) -> dict[str, Any]:
@@ -84,39 +85,10 @@ def schema_name(ressource_name: str) -> str:
     return "".join(part[:1].upper() + part[1:] for part in parts) or "Ressource"
 
 
-def builtin_formater(formater: Any) -> str | None:
-    """Return the name of a shipped formater (their effect on objects is known), else None."""
-    if getattr(formater, "__module__", "") in {"django_restframework_lite.views", "django_restframework_lite.formaters"}:
-        return getattr(formater, "__name__", None)
-    return None
-
-
-def view_formaters(controller: Controller) -> list[Any]:
-    view = getattr(controller, "view", None)
-    formaters = getattr(view, "formaters", None)
-    if formaters is None:
-        from .views import add_ressource_uri
-
-        return [add_ressource_uri]
-    return list(formaters)
-
-
-def reference_schema(field: Field) -> dict[str, Any]:
-    """Return the schema of a foreign key shown as the URI of the object it points at."""
-    table = field.foreign["table"]
-    schema: dict[str, Any] = {"type": "string", "description": f"URI of the {table} object referred to."}
-    if field.nullable:
-        schema["type"] = ["string", "null"]
-    return schema
-
-
 def object_schema(controller: Controller) -> dict[str, Any]:
     """Return the schema of an object as the API answers it, after the view formaters.
 
-    The shipped formaters are applied to the schema (``remove_id`` drops the pk,
-    ``format_foreign_key`` turns foreign keys into URIs, ``add_ressource_uri``
-    adds ``ressource_uri``). No member is required: a partial response
-    (``?fields=``) leaves some out.
+    No member is required: a partial response (``?fields=``) leaves some out.
     """
     model: Model = controller.model
     properties = {field.name: field_schema(field) for field in model.get_fields()}
@@ -124,38 +96,21 @@ def object_schema(controller: Controller) -> dict[str, Any]:
     if pk.base_type == "integer":
         properties[pk.name]["readOnly"] = True
     schema: dict[str, Any] = {"type": "object", "properties": properties}
-    custom = []
-    for formater in view_formaters(controller):
-        name = builtin_formater(formater)
-        if name == "add_ressource_uri":
-            properties["ressource_uri"] = {"type": "string", "readOnly": True, "description": "This object's URI."}
-        elif name == "remove_id":
-            properties.pop(pk.name, None)
-        elif name == "format_foreign_key":
-            for field in model.foreign_keys:
-                properties[field.name] = reference_schema(field)
-        else:
-            custom.append(getattr(formater, "__name__", repr(formater)))
+    effects, custom = schema_effects(controller.view.formaters, "describe_schema")
+    for effect in effects:
+        effect(properties, model)
     if custom:
         schema["description"] = f"Shaped by the view formaters {', '.join(custom)}, which may change these members."
     return schema
 
 
-def accepts_references(controller: Controller) -> bool:
-    """Tell whether the controller's formaters let clients send foreign keys as URIs."""
-    return any(
-        builtin_formater(formater) == "foreign_keys_format" for formater in getattr(controller, "formaters", None) or ()
-    )
-
-
-def body_field_schema(controller: Controller, field: Field) -> dict[str, Any]:
-    schema = field_schema(field)
-    if isinstance(field, ForeignKeyField) and accepts_references(controller):
-        kinds = schema["type"] if isinstance(schema["type"], list) else [schema["type"]]
-        schema["type"] = [kinds[0], "string", *kinds[1:]] if "string" not in kinds else kinds
-        schema.pop("format", None)
-        schema["description"] += " Its URI is accepted too."
-    return schema
+def body_field_schemas(controller: Controller, fields: list[Field]) -> dict[str, dict[str, Any]]:
+    """Return the schema of each field in a request body, after the controller formaters that describe themselves."""
+    properties = {field.name: field_schema(field) for field in fields}
+    effects, _ = schema_effects(controller.formaters, "describe_body")
+    for effect in effects:
+        effect(properties, controller.model)
+    return properties
 
 
 def create_schema(controller: Controller) -> dict[str, Any]:
@@ -163,7 +118,7 @@ def create_schema(controller: Controller) -> dict[str, Any]:
     model: Model = controller.model
     pk = model.pk_field
     fields = [field for field in model.get_fields() if not (field is pk and pk.base_type == "integer")]
-    properties = {field.name: body_field_schema(controller, field) for field in fields}
+    properties = body_field_schemas(controller, fields)
     properties["ressource_uri"] = {"type": "string", "description": "Ignored, so that a read object can be sent back."}
     required = [field.name for field in fields if field.required or field is pk]
     schema: dict[str, Any] = {"type": "object", "properties": properties, "additionalProperties": False}
@@ -175,16 +130,10 @@ def create_schema(controller: Controller) -> dict[str, Any]:
 def update_schema(controller: Controller) -> dict[str, Any]:
     """Return the schema of a PUT/PATCH body: any subset of the fields; the pk only unchanged."""
     model: Model = controller.model
-    properties = {field.name: body_field_schema(controller, field) for field in model.get_fields()}
+    properties = body_field_schemas(controller, model.get_fields())
     properties[model.pk_field.name]["description"] = "May be sent back unchanged; it cannot be changed."
     properties["ressource_uri"] = {"type": "string", "description": "Ignored, so that a read object can be sent back."}
     return {"type": "object", "properties": properties, "additionalProperties": False}
-
-
-def pagination_keys(pagination: Any) -> tuple[str, str] | None:
-    if pagination is None:
-        return None
-    return getattr(pagination, "offset_key", "offset"), getattr(pagination, "count_key", "count")
 
 
 def meta_schema(pagination: Any) -> dict[str, Any]:
@@ -194,22 +143,11 @@ def meta_schema(pagination: Any) -> dict[str, Any]:
         "description": "The filters in effect, keyed as the request spelled them.",
         "additionalProperties": True,
     }
-    if pagination is None:
-        return {"type": "object", "required": ["filters"], "properties": {"filters": filters}}
-    offset_key, count_key = pagination_keys(pagination) or ("offset", "count")
-    link = {"type": ["string", "null"], "description": "Absolute path and query of the page, or null."}
-    return {
-        "type": "object",
-        "required": [offset_key, count_key, "total_count", "next", "previous", "filters"],
-        "properties": {
-            offset_key: {"type": "integer", "minimum": 0},
-            count_key: {"type": "integer", "minimum": 0, "description": "The page size in effect."},
-            "total_count": {"type": "integer", "minimum": 0, "description": "Objects matching the filters."},
-            "next": link,
-            "previous": link,
-            "filters": filters,
-        },
-    }
+    describe = getattr(pagination, "openapi_meta_schema", None)
+    if callable(describe):
+        schema: dict[str, Any] = describe(filters)
+        return schema
+    return {"type": "object", "required": ["filters"], "properties": {"filters": filters}}
 
 
 ERROR_SCHEMA: dict[str, Any] = {

@@ -8,25 +8,22 @@ Paths are relative to the single server entry, whose URL is the API's
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from ..datastore.base import ORDER_BY_KEY
-from ..models import Model
+from ...api import Api
+from ...controllers import Controller
+from ...datastore.base import ORDER_BY_KEY
+from ...models import Model
 from .schemas import (
     ERROR_SCHEMA,
-    body_field_schema,
+    body_field_schemas,
     component_names,
     create_schema,
     meta_schema,
     object_schema,
-    pagination_keys,
     update_schema,
 )
-from .security import SecurityRegistry, auth_query_parameters
-
-if TYPE_CHECKING:
-    from ..controllers import Controller
-    from ..urls import Api
+from .security import SecurityRegistry
 
 OPENAPI_VERSION = "3.1.0"
 IDENTIFIER = "identifier"
@@ -58,18 +55,19 @@ WRITE_VERBS = frozenset({"POST", "PUT", "PATCH"})
 # Parameters -----------------------------------------------------------------------------
 
 
-def partial_keyword(controller: Controller) -> str | None:
-    partial = getattr(controller, "partial", None)
-    if partial is None:
-        return None
-    return getattr(partial, "partial_keyword", "fields")
+def partial_parameters(controller: Controller) -> list[dict[str, Any]]:
+    """Return the query parameter of the partial response option, if the ressource has one."""
+    describe = getattr(controller.partial, "openapi_parameters", None)
+    return list(describe(controller.model)) if callable(describe) else []
 
 
 def filter_parameters(controller: Controller) -> list[dict[str, Any]]:
     """Return one query parameter per field and per field lookup (``age``, ``age__gt`` ...)."""
     parameters = []
-    for field in controller.model.get_fields():
-        value_schema = body_field_schema(controller, field)
+    fields = controller.model.get_fields()
+    schemas = body_field_schemas(controller, fields)
+    for field in fields:
+        value_schema = schemas[field.name]
         value_schema.pop("default", None)
         value_schema.pop("readOnly", None)
         parameters.append(
@@ -109,30 +107,10 @@ def list_parameters(controller: Controller) -> list[dict[str, Any]]:
     """Return the query parameters of a list GET: pagination, partial, ordering and filters."""
     model = controller.model
     parameters: list[dict[str, Any]] = []
-    keys = pagination_keys(controller.pagination)
-    if keys is not None:
-        offset_key, count_key = keys
-        max_result = getattr(controller.pagination, "max_result", None)
-        count_schema: dict[str, Any] = {"type": "integer", "minimum": 0}
-        description = "Page size"
-        if max_result is not None:
-            description += f"; above {max_result} it is lowered to {max_result}"
-            count_schema["default"] = max_result
-        parameters.append(
-            {
-                "name": offset_key,
-                "in": "query",
-                "required": False,
-                "description": "Index of the first object of the page.",
-                "schema": {"type": "integer", "minimum": 0, "default": 0},
-            }
-        )
-        parameters.append(
-            {"name": count_key, "in": "query", "required": False, "description": description + ".", "schema": count_schema}
-        )
-    keyword = partial_keyword(controller)
-    if keyword is not None:
-        parameters.append(partial_parameter(keyword, model))
+    describe = getattr(controller.pagination, "openapi_parameters", None)
+    if callable(describe):
+        parameters.extend(describe())
+    parameters.extend(partial_parameters(controller))
     names = ", ".join(model.get_fields_name())
     parameters.append(
         {
@@ -143,20 +121,9 @@ def list_parameters(controller: Controller) -> list[dict[str, Any]]:
             "schema": {"type": "string"},
         }
     )
-    reserved = {parameter["name"] for parameter in parameters} | set(auth_query_parameters(controller))
+    reserved = {parameter["name"] for parameter in parameters} | set(controller.reserved_parameters)
     parameters.extend(parameter for parameter in filter_parameters(controller) if parameter["name"] not in reserved)
     return parameters
-
-
-def partial_parameter(keyword: str, model: Model) -> dict[str, Any]:
-    names = ", ".join(model.get_fields_name())
-    return {
-        "name": keyword,
-        "in": "query",
-        "required": False,
-        "description": f"Comma-separated fields to return (the pk and ressource_uri always come); among: {names}.",
-        "schema": {"type": "string"},
-    }
 
 
 def identifier_parameter(model: Model) -> dict[str, Any]:
@@ -178,14 +145,8 @@ def error_response(status: int) -> dict[str, Any]:
 
 
 def ratelimit_headers(controller: Controller) -> dict[str, Any]:
-    if getattr(controller, "ratelimit", None) is None:
-        return {}
-    integer = {"schema": {"type": "integer"}}
-    return {
-        "X-RateLimit-Limit": {"description": "Requests allowed per interval.", **integer},
-        "X-RateLimit-Remaining": {"description": "Requests left in this interval.", **integer},
-        "X-RateLimit-Reset": {"description": "When the interval starts again.", **integer},
-    }
+    describe = getattr(controller.ratelimit, "openapi_headers", None)
+    return dict(describe()) if callable(describe) else {}
 
 
 def operation(
@@ -211,9 +172,7 @@ def operation(
     responses: dict[str, Any] = {}
     if verb in {"GET", "HEAD"}:
         if unique:
-            keyword = partial_keyword(controller)
-            if keyword is not None:
-                parameters.append(partial_parameter(keyword, controller.model))
+            parameters.extend(partial_parameters(controller))
             body_ref = object_ref
         else:
             parameters.extend(list_parameters(controller))
@@ -270,7 +229,7 @@ def operation(
         op["security"] = requirements
         responses["401"] = error_response(401)
         responses["403"] = error_response(403)
-    if getattr(controller, "ratelimit", None) is not None:
+    if controller.ratelimit is not None:
         responses["429"] = error_response(429)
     if headers:
         for status, response in responses.items():
@@ -303,7 +262,7 @@ def ressource_paths(controller: Controller, security: SecurityRegistry, componen
 
 def server_url(api: Api, prefix: str) -> str:
     """Return the URL the paths hang from: ``base_url`` when given, else the mount prefix."""
-    base = getattr(api, "base_url", None) or prefix
+    base = api.base_url or prefix
     return base.rstrip("/") or "/"
 
 
@@ -314,7 +273,7 @@ def openapi_document(api: Api, prefix: str) -> dict[str, Any]:
     schemas: dict[str, Any] = {"Error": ERROR_SCHEMA}
     tags = []
     components_of = component_names([controller.ressource_name for controller in api.controllers])
-    if getattr(api, "hello", False):
+    if api.hello:
         paths["/"] = {
             "get": {
                 "operationId": "hello",

@@ -2,7 +2,7 @@
 
 ::
 
-    from django_restframework_lite.openapi import openapi_document
+    from django_restframework_lite.description.openapi import openapi_document
 
     document = openapi_document(api, "/api/")
 
@@ -10,7 +10,7 @@
 security schemes, and ``document`` puts paths and operations together.
 """
 
-from .document import openapi_document, partial_keyword
+from .document import openapi_document
 from .security import security_schemes_of
 
-__all__ = ["openapi_document", "partial_keyword", "security_schemes_of"]
+__all__ = ["openapi_document", "security_schemes_of"]

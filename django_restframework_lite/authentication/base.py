@@ -1,0 +1,78 @@
+"""The base of every authentication, and the one place a request's user is asked for.
+
+``authenticate(request, authentication)`` asks the backend once per request and
+keeps the answer on the request (``request.api_user``), never on the shared
+backend object.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+
+from ..exceptions import ApiError, Unauthorized
+from ..models import FieldError
+
+API_KEY_HEADER = "X-Api-Key"
+_UNSET = object()
+
+
+def authenticate(request: HttpRequest, authentication: Authentication | None) -> Any:
+    """Return the user of ``request`` for ``authentication``, asking it only once per request.
+
+    The answer is kept on the request itself (``request.api_user``), so the
+    authorization, the rate limit and the controller all see the same user while
+    the shared authentication object keeps no request state.
+    """
+    if authentication is None:
+        return None
+    if getattr(request, "_api_authentication", None) is authentication:
+        user = getattr(request, "api_user", _UNSET)
+        if user is not _UNSET:
+            return user
+    user = authentication.get_user(request)
+    request.api_user = user
+    request._api_authentication = authentication
+    return user
+
+
+class Authentication:
+    """Base class: tell who sends a request.
+
+    Subclasses implement ``get_user(request)``. ``query_parameters`` names the
+    query keys the backend reads credentials from; the controller never treats
+    them as filters. ``www_authenticate`` is the challenge a 401 carries.
+    """
+
+    query_parameters: tuple[str, ...] = ()
+    www_authenticate: str = 'Api realm="api"'
+
+    def get_user(self, request: HttpRequest) -> Any:
+        """Return the user sending ``request``, or None for an anonymous request."""
+        raise NotImplementedError(f"{type(self).__name__} must implement get_user()")
+
+    def get_www_authenticate(self, request: HttpRequest) -> str:
+        """Return the ``WWW-Authenticate`` challenge of a 401 answer to ``request``."""
+        return self.www_authenticate
+
+    def unauthorized(self, request: HttpRequest, message: str | None = None) -> Unauthorized:
+        """Build the 401 error for ``request``, with this backend's challenge."""
+        return Unauthorized(message, headers={"WWW-Authenticate": self.get_www_authenticate(request)})
+
+    def get_openapi_security_schemes(self) -> list[dict[str, Any]]:
+        """Return the OpenAPI security schemes this backend accepts: here, its query parameters."""
+        return [
+            {"type": "apiKey", "in": "query", "name": name, "description": f"Read by {type(self).__name__}."}
+            for name in self.query_parameters
+        ]
+
+
+def lookup_by_pk(datastore: Any, value: str) -> dict[str, Any] | None:
+    """Return the row of ``datastore`` whose pk is ``value``, or None; a value no pk can take is None."""
+    field = datastore.model.pk_field
+    try:
+        identifier = field.to_query_value(value)
+        return datastore.get(identifier)
+    except (ApiError, FieldError, ValueError, TypeError, OverflowError):
+        return None

@@ -1,0 +1,132 @@
+"""The HTML docs page: what it shows of each endpoint, and its own assets.
+
+``docs_context(api, prefix)`` is the page's data; the template renders it, and
+the page's JS and CSS are served by the API itself (``docs/assets/<file>``), so
+the page works whether or not the project serves static files.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from pathlib import Path
+from typing import Any
+
+from ..api import Api
+from ..controllers import Controller
+from ..models.fields import INT64_MAX, INT64_MIN, Field
+from .openapi.security import security_schemes_of
+from .seed import client_must_send
+
+STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "django_restframework_lite"
+# The docs page's own assets, served by the API itself so that the page works
+# whether or not the project serves static files (a wheel under runserver, say).
+DOCS_ASSETS = {"docs.js": "text/javascript; charset=utf-8", "docs.css": "text/css; charset=utf-8"}
+DOCS_TEMPLATE = "django_restframework_lite/docs.html"
+
+
+def field_description(field: Field, pk: Field) -> dict[str, Any]:
+    """Return what the docs page shows of one field."""
+    foreign = getattr(field, "foreign", None)
+    return {
+        "name": field.name,
+        "type": field.base_type,
+        "required": client_must_send(field, pk),
+        "nullable": bool(field.nullable),
+        "pk": field is pk,
+        "max_length": field.max_length,
+        "choices": field.choices,
+        # Bounds that only restate 64-bit integers say nothing to a reader.
+        "min_value": None if field.min_value == INT64_MIN else field.min_value,
+        "max_value": None if field.max_value == INT64_MAX else field.max_value,
+        "foreign": f"{foreign['table']}.{foreign.get('column', 'id')}" if foreign else None,
+        "example": field.example,
+    }
+
+
+def example_body(controller: Controller) -> dict[str, Any]:
+    """Return a body a create would accept, built from each writable field's example.
+
+    The docs page puts it in its forms, so that trying a POST starts from something valid.
+    """
+    model = controller.model
+    pk = model.pk_field
+    body: dict[str, Any] = {}
+    for field in model.get_fields():
+        if field is pk and pk.base_type == "integer":
+            continue
+        value = field.example
+        if field.choices:
+            value = field.choices[0]
+        elif getattr(field, "foreign", None) and field.nullable:
+            value = None
+        elif isinstance(value, str) and field.max_length is not None:
+            value = value[: field.max_length]
+        elif isinstance(value, (int, float)) and field.min_value is not None and value < field.min_value:
+            value = field.min_value
+        elif isinstance(value, (int, float)) and field.max_value is not None and value > field.max_value:
+            value = field.max_value
+        body[field.name] = value
+    return body
+
+
+def describe_authentication(controller: Controller) -> str | None:
+    authentication = getattr(controller, "authentication", None)
+    if authentication is None:
+        return None
+    return type(authentication).__name__
+
+
+def docs_context(api: Api, prefix: str) -> dict[str, Any]:
+    """Return what the docs page shows: one entry per ressource, and the API's other descriptions."""
+    ressources = []
+    for controller in api.controllers:
+        model = controller.model
+        pagination = getattr(controller, "pagination", None)
+        ressources.append(
+            {
+                "name": controller.ressource_name,
+                "list_url": f"{prefix}{controller.ressource_name}/",
+                "detail_url": f"{prefix}{controller.ressource_name}/{{identifier}}/",
+                "list_verbs": list(controller.list_verbs),
+                "unique_verbs": list(controller.unique_verbs),
+                "fields": [field_description(field, model.pk_field) for field in model.get_fields()],
+                "pk": model.pk_field.name,
+                "datastore": type(controller.datastore).__name__,
+                "pagination": None
+                if pagination is None
+                else {
+                    "offset_key": getattr(pagination, "offset_key", "offset"),
+                    "count_key": getattr(pagination, "count_key", "count"),
+                    "max_result": getattr(pagination, "max_result", None),
+                },
+                "partial_keyword": getattr(controller.partial, "partial_keyword", None),
+                "authentication": describe_authentication(controller),
+                "security": security_schemes_of(controller.authentication),
+                "ratelimit": getattr(controller, "ratelimit", None) is not None,
+                "example_body": example_body(controller),
+            }
+        )
+    links = {
+        "schema": f"{prefix}schema/" if api.autodoc else None,
+        "spore": f"{prefix}spore/" if api.autospore else None,
+        "openapi": f"{prefix}openapi.json" if api.openapi else None,
+    }
+    return {
+        "name": str(api.name),
+        "version": str(api.version),
+        "prefix": prefix,
+        "ressources": ressources,
+        "links": links,
+    }
+
+
+@functools.lru_cache(maxsize=len(DOCS_ASSETS))
+def read_asset(filename: str) -> bytes:
+    return (STATIC_DIR / filename).read_bytes()
+
+
+def asset_url(prefix: str, filename: str) -> str:
+    """Return an asset's URL, versioned by its content so that a cached copy never outlives a change."""
+    digest = hashlib.sha256(read_asset(filename)).hexdigest()[:12]
+    return f"{prefix}docs/assets/{filename}?v={digest}"

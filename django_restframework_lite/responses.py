@@ -1,0 +1,196 @@
+"""Bytes on the wire: the JSON encoder, ``JsonResponse``, error answers, request bodies, and methods.
+
+Every route under an API's prefix (hello, endpoints, schema, SPORE, OpenAPI,
+docs) answers HEAD, OPTIONS and an unsupported method the same way, through
+``AllowedMethods`` and ``without_body``:
+
+- ``OPTIONS`` is a 200 JSON answer ``{"allow": [...]}`` with the ``Allow`` header;
+- ``HEAD`` is the ``GET`` answer's status and headers, ``Content-Length`` included,
+  with an empty body;
+- any other method not served is a JSON 405 with ``Allow``.
+"""
+
+from __future__ import annotations
+
+import datetime
+import decimal
+import json
+import uuid
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import HttpRequest, HttpResponse
+
+from .exceptions import ApiError, BadRequest, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType
+
+__all__ = [
+    "JSON_CONTENT_TYPE",
+    "AllowedMethods",
+    "JsonResponse",
+    "dumps",
+    "error_response",
+    "read_json_object",
+    "serve",
+    "without_body",
+]
+
+JSON_CONTENT_TYPE = "application/json"
+
+
+def _default(value: Any) -> Any:
+    """Serialise the few non-JSON types a datastore may hand back (ORM dates, decimals, UUIDs)."""
+    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, decimal.Decimal):
+        return float(value)
+    if isinstance(value, uuid.UUID):
+        return str(value)
+    if isinstance(value, (set, frozenset, tuple)):
+        return list(value)
+    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
+
+
+# One encoder, built once: json.dumps() with options would build a new one per call.
+_encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=_default)
+_ascii_encoder = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), allow_nan=False, default=_default)
+
+
+def dumps(data: Any, *, indent: int | None = None) -> bytes:
+    """Serialise ``data`` as compact UTF-8 JSON (indented for people when ``indent`` is given)."""
+    encoder = _encoder if indent is None else json.JSONEncoder(
+        ensure_ascii=False, indent=indent, allow_nan=False, default=_default
+    )
+    text = encoder.encode(data)
+    try:
+        return text.encode("utf-8")
+    except UnicodeEncodeError:
+        # A lone surrogate (only possible in echoed request text): escape it instead of failing.
+        return _ascii_encoder.encode(data).encode("ascii")
+
+
+class JsonResponse(HttpResponse):
+    """The default ``response_class``: ``JsonResponse(data, status=200)`` is a Django ``HttpResponse``.
+
+    ``data`` None gives an empty body (204 answers). Subclass it, or give any
+    callable ``f(data, status=...) -> HttpResponse``, to render differently.
+    """
+
+    def __init__(
+        self,
+        data: Any = None,
+        status: int = 200,
+        *,
+        headers: Mapping[str, str] | None = None,
+        indent: int | None = None,
+    ) -> None:
+        content = b"" if data is None else dumps(data, indent=indent)
+        super().__init__(content, status=status, content_type=JSON_CONTENT_TYPE, headers=headers)
+
+
+def error_response(exc: ApiError) -> HttpResponse:
+    """Render an ``ApiError`` as its JSON body, status and headers."""
+    return JsonResponse(exc.as_dict(), status=exc.status, headers=exc.headers or None)
+
+
+# Request bodies ------------------------------------------------------------------------------
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number")
+
+
+def is_json_content_type(content_type: str) -> bool:
+    """Tell whether a (lower-cased) media type is JSON: ``application/json`` or ``application/*+json``."""
+    return content_type == JSON_CONTENT_TYPE or (
+        content_type.startswith("application/") and content_type.endswith("+json")
+    )
+
+
+def read_json_object(request: HttpRequest) -> dict[str, Any]:
+    """Return the request body as a dict, or raise 415/413/400 before anything is written."""
+    content_type = (request.content_type or "").lower()
+    if not is_json_content_type(content_type):
+        raise UnsupportedMediaType(
+            f"Send the body as application/json, not {content_type or 'without a Content-Type'}."
+        )
+    try:
+        body = request.body
+    except RequestDataTooBig:
+        raise PayloadTooLarge("The request body is larger than this server accepts.") from None
+    except ValueError:  # Django reads an unparsable Content-Length with int()
+        raise BadRequest("The Content-Length header is not a number.") from None
+    try:
+        data = json.loads(body, parse_constant=_reject_constant)
+    except json.JSONDecodeError as error:
+        raise BadRequest(f"Malformed JSON: {error.msg} (line {error.lineno}, column {error.colno}).") from None
+    except (ValueError, RecursionError) as error:
+        raise BadRequest(f"Malformed JSON: {error}.") from None
+    if not isinstance(data, dict):
+        raise BadRequest(f"The body must be a JSON object, not {type(data).__name__ if data is not None else 'null'}.")
+    return data
+
+
+# Methods -------------------------------------------------------------------------------------
+
+
+class AllowedMethods:
+    """The methods one route serves; ``HEAD`` comes with ``GET``, and ``OPTIONS`` always.
+
+    Built once per route when the URLs are built: ``check(method)`` raises the
+    405, ``options_response()`` is the ``OPTIONS`` answer.
+    """
+
+    __slots__ = ("header", "methods")
+
+    def __init__(self, verbs: Iterable[str]) -> None:
+        allowed = list(dict.fromkeys(verb.upper() for verb in verbs))
+        if "GET" in allowed and "HEAD" not in allowed:
+            allowed.append("HEAD")
+        if "OPTIONS" not in allowed:
+            allowed.append("OPTIONS")
+        self.methods = frozenset(allowed)
+        self.header = ", ".join(allowed)
+
+    def __contains__(self, method: object) -> bool:
+        return method in self.methods
+
+    def __repr__(self) -> str:
+        return f"AllowedMethods({self.header!r})"
+
+    def check(self, method: str | None) -> None:
+        """Raise the JSON 405, with ``Allow``, for a method this route does not serve."""
+        if method not in self.methods:
+            raise MethodNotAllowed(f"{method} is not allowed here; use {self.header}.", headers={"Allow": self.header})
+
+    def options_response(self) -> HttpResponse:
+        """Answer ``OPTIONS``: 200, the ``Allow`` header and the same list as JSON."""
+        return JsonResponse({"allow": self.header.split(", ")}, headers={"Allow": self.header})
+
+
+def without_body(response: HttpResponse) -> HttpResponse:
+    """Turn a ``GET`` answer into the ``HEAD`` answer: same status and headers, ``Content-Length``, no body."""
+    if response.streaming:
+        response.streaming_content = []
+        return response
+    length = len(response.content)
+    response.content = b""
+    if response.status_code not in (204, 304):
+        response["Content-Length"] = str(length)
+    return response
+
+
+def serve(request: HttpRequest, allowed: AllowedMethods, view: Callable[[], HttpResponse]) -> HttpResponse:
+    """Answer ``request`` on a read-only route: ``view()`` for GET (and HEAD), else OPTIONS or the 405."""
+    method = request.method
+    try:
+        allowed.check(method)
+    except MethodNotAllowed as error:
+        return error_response(error)
+    if method == "OPTIONS":
+        return allowed.options_response()
+    try:
+        response = view()
+    except ApiError as error:
+        response = error_response(error)
+    return without_body(response) if method == "HEAD" else response
