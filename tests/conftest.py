@@ -1,88 +1,28 @@
-"""Shared fixtures: the same three ressources on each of the three datastores.
+"""Shared fixtures: the same three ressources on each of the three datastores (``tests/stores.py``).
 
 ``stores`` is parametrized over ``pythonlist``, ``sqlite`` and ``orm``: each test
-that takes it runs once per datastore, against ressources that behave the same
-(the ORM's models are derived from ``inventory.models``; the other stores get the
-explicit models below, which describe the same fields).
+that takes it runs once per datastore, against ressources that behave the same.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 
-from django_restframework_lite.datastore import (
-    DataStore,
-    DjangoModelDataStore,
-    PythonListDataStore,
-    SQLiteDataStore,
-)
-from django_restframework_lite.datastore.validators import UniqueTogether
-from tests.http_support import STORE_KINDS, CategoryModel, ItemModel, PartModel
-
-
-@dataclass
-class Stores:
-    """The ressources of one API on one kind of datastore, bound to each other."""
-
-    kind: str
-    category: DataStore
-    item: DataStore
-    part: DataStore
-
-    @property
-    def registry(self) -> dict[str, DataStore]:
-        return {"category": self.category, "item": self.item, "part": self.part}
-
-
-def build_stores(kind: str, tmp_path: Any) -> Stores:
-    """Build category/item/part stores of one kind; items are unique together on (name, size)."""
-    item_options = {"validators": [UniqueTogether("name", "size")]}
-    if kind == "pythonlist":
-        stores = Stores(
-            kind,
-            PythonListDataStore([], CategoryModel),
-            PythonListDataStore([], ItemModel, **item_options),
-            PythonListDataStore([], PartModel),
-        )
-    elif kind == "sqlite":
-        path = str(tmp_path / "contract.db")
-        category = SQLiteDataStore({"name": path, "table": "category"}, CategoryModel)
-        stores = Stores(
-            kind,
-            category,
-            SQLiteDataStore({"name": path, "table": "item"}, ItemModel, **item_options),
-            SQLiteDataStore({"name": path, "table": "part"}, PartModel),
-        )
-    elif kind == "orm":
-        from inventory.models import Category, Item, Part
-
-        stores = Stores(
-            kind,
-            DjangoModelDataStore(Category),
-            DjangoModelDataStore(Item, **item_options),
-            DjangoModelDataStore(Part),
-        )
-    else:  # pragma: no cover - a typo in a parametrization
-        raise ValueError(kind)
-    registry = stores.registry
-    for name, store in registry.items():
-        store.bind(registry, name)
-    return stores
+from django_restframework_lite.datastore import DataStore
+from tests.stores import STORE_KINDS, Stores, build_stores, close_stores
 
 
 @pytest.fixture(params=STORE_KINDS)
-def stores(request: pytest.FixtureRequest, tmp_path: Any) -> Stores:
+def stores(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Stores]:
     """The three ressources on each datastore in turn (the ORM ones in a test transaction)."""
     if request.param == "orm":
         request.getfixturevalue("db")
     built = build_stores(request.param, tmp_path)
     yield built
-    for store in built.registry.values():
-        if isinstance(store, SQLiteDataStore):
-            store.close()
+    close_stores(built.registry.values())
 
 
 def snapshot(store: DataStore) -> list[dict[str, Any]]:

@@ -29,7 +29,6 @@ from django_restframework_lite.authentication import (
 )
 from django_restframework_lite.datastore import DjangoModelDataStore, PythonListDataStore, SQLiteDataStore
 from django_restframework_lite.exceptions import Forbidden, Unauthorized
-from tests.http_support import STORE_KINDS
 from tests.protection_support import (
     MADRID,
     PARIS,
@@ -40,6 +39,7 @@ from tests.protection_support import (
     keys_authentication,
     mount,
 )
+from tests.stores import STORE_KINDS
 
 DEFAULT_401 = {"error": Unauthorized.default_message}
 DEFAULT_403 = {"error": Forbidden.default_message}

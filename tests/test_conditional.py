@@ -18,8 +18,9 @@ from django.test import Client
 
 from django_restframework_lite.datastore import PythonListDataStore, SQLiteDataStore
 from django_restframework_lite.formaters import remove_id
-from tests.http_support import STORE_KINDS
+from tests.concurrency import run_together
 from tests.protection_support import PARIS, AddressModel, address_ressource, endpoint, mount
+from tests.stores import STORE_KINDS
 
 STALE = {"error": "The ressource has changed since you last read it (If-Match does not match its ETag)."}
 
@@ -238,22 +239,13 @@ def test_two_racing_writers_with_one_etag(kind: str, settings: Any, tmp_path: An
     mount(settings, endpoint(address_ressource(kind, tmp_path)))
     url = Client().get("/api/address/").json()["object_list"][0]["ressource_uri"]
     tag = Client().get(url)["ETag"]
-    start = threading.Barrier(2, timeout=30)
     statuses: list[int] = []
 
     def writer(number: int) -> None:
-        try:
-            client = Client()
-            start.wait()
-            response = client.put(url, json.dumps({"number": number}), content_type="application/json", HTTP_IF_MATCH=tag)
-            statuses.append(response.status_code)
-        finally:
-            connections.close_all()
+        response = Client().put(url, json.dumps({"number": number + 1}), content_type="application/json",
+                                HTTP_IF_MATCH=tag)
+        statuses.append(response.status_code)
 
-    threads = [threading.Thread(target=writer, args=(number,)) for number in (1, 2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=60)
+    run_together(2, writer, cleanup=connections.close_all)
     assert sorted(statuses) == [200, 412]
     assert Client().get(url).json()["number"] in (1, 2)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import threading
 from typing import Any
 
 import pytest
@@ -16,17 +15,9 @@ from django_restframework_lite.exceptions import Forbidden, TooManyRequests, Una
 from django_restframework_lite.formaters import foreign_keys_format, format_foreign_key, remove_id
 from django_restframework_lite.pagination import Pagination
 from django_restframework_lite.views import JsonResponse
-from tests.http_support import (
-    STORE_KINDS,
-    AddressModel,
-    UserModel,
-    address_endpoint,
-    close_stores,
-    mount,
-    store_controllers,
-    user_endpoint,
-    users,
-)
+from tests.concurrency import run_together
+from tests.http_support import AddressModel, UserModel, address_endpoint, mount, user_endpoint, users
+from tests.stores import STORE_KINDS, close_stores, store_controllers
 
 
 def body(response: Any) -> Any:
@@ -526,29 +517,20 @@ def test_two_threads_with_different_filters_and_users_see_only_their_own(setting
         options={"authentication": RecordingAuthentication(), "authorization": OwnerAuthorization},
         view={"options": {"formaters": ["add_ressource_uri", per_user_view]}},
     )])
-    barrier = threading.Barrier(2)
     results: dict[str, list[Any]] = {"alice": [], "bob": []}
-    errors: list[BaseException] = []
+    runs = [("alice", "Doe"), ("bob", "America")]
 
-    def run(user: str, last_name: str) -> None:
-        try:
-            client = Client()
-            barrier.wait()
-            for _ in range(50):
-                answer = body(client.get(f"/api/users/?last_name={last_name}", headers={"X-User": user}))
-                results[user].append(
-                    (answer["meta"]["filters"], sorted(o["id"] for o in answer["object_list"]),
-                     {o["viewer"] for o in answer["object_list"]})
-                )
-        except BaseException as error:  # noqa: BLE001 - reported by the main thread
-            errors.append(error)
+    def run(number: int) -> None:
+        user, last_name = runs[number]
+        client = Client()
+        for _ in range(50):
+            answer = body(client.get(f"/api/users/?last_name={last_name}", headers={"X-User": user}))
+            results[user].append(
+                (answer["meta"]["filters"], sorted(o["id"] for o in answer["object_list"]),
+                 {o["viewer"] for o in answer["object_list"]})
+            )
 
-    threads = [threading.Thread(target=run, args=("alice", "Doe")), threading.Thread(target=run, args=("bob", "America"))]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    assert errors == []
+    run_together(2, run)
     assert set(map(repr, results["alice"])) == {repr(({"last_name": "Doe"}, [1, 5], {"alice"}))}
     assert set(map(repr, results["bob"])) == {repr(({"last_name": "America"}, [2, 3], {"bob"}))}
     assert len(results["alice"]) == len(results["bob"]) == 50
@@ -583,7 +565,7 @@ def shop(store_kind, tmp_path, settings, client):
         response = post_json(client, "/api/item/", {"name": name, "quantity": quantity, "category": category})
         assert response.status_code == 201, response.content
     yield api
-    close_stores(api)
+    close_stores(api.registry.values())
 
 
 ITEM_DEFAULTS = {"notes": None, "weight": None, "in_stock": True, "added_at": None, "size": "M", "rank": 0}
@@ -680,7 +662,7 @@ def test_stores_partial_response(store_kind, tmp_path, settings, client):
         assert body(client.get("/api/item/1/?fields=quantity")) == {"id": 1, "quantity": 3,
                                                                     "ressource_uri": "/api/item/1/"}
     finally:
-        close_stores(api)
+        close_stores(api.registry.values())
 
 
 @pytest.mark.parametrize("kind", ["pythonlist", "sqlite"])
@@ -696,28 +678,19 @@ def test_two_threads_on_one_store_controller_see_only_their_own(kind, tmp_path, 
     try:
         for index in range(20):
             post_json(client, "/api/item/", {"name": "odd" if index % 2 else "even", "quantity": index})
-        barrier = threading.Barrier(2)
         seen: dict[str, set[str]] = {"alice": set(), "bob": set()}
-        errors: list[BaseException] = []
+        runs = [("alice", "odd"), ("bob", "even")]
 
-        def run(user: str, name: str) -> None:
-            try:
-                thread_client = Client()
-                barrier.wait()
-                for _ in range(25):
-                    answer = body(thread_client.get(f"/api/item/?name={name}", headers={"X-User": user}))
-                    seen[user].add(repr((answer["meta"]["total_count"], answer["meta"]["filters"],
-                                         sorted({(o["name"], o["viewer"]) for o in answer["object_list"]}))))
-            except BaseException as error:  # noqa: BLE001 - reported by the main thread
-                errors.append(error)
+        def run(number: int) -> None:
+            user, name = runs[number]
+            thread_client = Client()
+            for _ in range(25):
+                answer = body(thread_client.get(f"/api/item/?name={name}", headers={"X-User": user}))
+                seen[user].add(repr((answer["meta"]["total_count"], answer["meta"]["filters"],
+                                     sorted({(o["name"], o["viewer"]) for o in answer["object_list"]}))))
 
-        threads = [threading.Thread(target=run, args=("alice", "odd")), threading.Thread(target=run, args=("bob", "even"))]
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        assert errors == []
+        run_together(2, run, cleanup=lambda: close_stores(api.registry.values()))
         assert seen == {"alice": {repr((10, {"name": "odd"}, [("odd", "alice")]))},
                         "bob": {repr((10, {"name": "even"}, [("even", "bob")]))}}
     finally:
-        close_stores(api)
+        close_stores(api.registry.values())

@@ -10,9 +10,10 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import Stores, snapshot
+from conftest import snapshot
 
 from django_restframework_lite.exceptions import ApiError, BadRequest, Conflict, NotFound
+from tests.stores import Stores
 
 pytestmark = pytest.mark.django_db
 
@@ -532,6 +533,35 @@ def test_pages_cover_every_row_once(filled: Stores) -> None:
     for offset in range(0, 5, 2):
         seen += filled.item.get_list(offset=offset, count=2, order_by="size")
     assert sorted(row["id"] for row in seen) == sorted(row["id"] for row in filled.item.get_list())
+
+
+def test_the_default_order_is_the_pk_whatever_order_the_rows_are_stored_in(stores: Stores) -> None:
+    """Rows stored out of pk order (string pks created c, a, b; a row rewritten) still list in pk order.
+
+    A store that lists rows in storage order (the list's order, SQLite's rowid,
+    PostgreSQL's heap after an UPDATE) without ``ORDER BY pk`` fails here.
+    """
+    for code in ("c", "a", "b", "e", "d"):
+        stores.part.create({"code": code})
+    stores.part.update(stores.part.get("a"), {"stock": 1})
+    first = stores.item.create(item(name="first"))
+    stores.item.create(item(name="second"))
+    stores.item.update(stores.item.get(first), {"quantity": 9})
+
+    assert [row["code"] for row in stores.part.get_list()] == ["a", "b", "c", "d", "e"]
+    assert [row["code"] for row in stores.part.get_list(offset=1, count=2)] == ["b", "c"]
+    rows, total = stores.part.page({}, 2, 2)
+    assert ([row["code"] for row in rows], total) == (["c", "d"], 5)
+    assert [row["code"] for row in stores.part.get_list(stock=0)] == ["b", "c", "d", "e"]
+    assert names(stores.item.get_list()) == ["first", "second"]
+
+
+def test_page_returns_the_rows_and_the_total_of_every_page(filled: Stores) -> None:
+    assert [(names(rows), total) for rows, total in (filled.item.page({}, offset, 2) for offset in (0, 2, 4, 6))] == [
+        (["Hammer", "hammock"], 5), (["ball", "Zebra"], 5), (["\u00e9clair"], 5), ([], 5)]
+    rows, total = filled.item.page({"size": "M", "order_by": "-name"}, 0, 1)
+    assert (names(rows), total) == (["Zebra"], 2)
+    assert filled.item.page({"size": "M"}, 0, 0) == ([], 2)
 
 
 def test_negative_offset_or_count_is_a_bad_request(filled: Stores) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 from addressbook.models import Address, User
-from conftest import ItemModel, snapshot
+from conftest import snapshot
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, connection, transaction
 from django.db import models as django_models
@@ -19,6 +19,7 @@ from django_restframework_lite.datastore import DjangoModelDataStore, PythonList
 from django_restframework_lite.datastore.orm import field_from_django
 from django_restframework_lite.exceptions import BadRequest, Conflict, NotFound
 from django_restframework_lite.models.fields import INT64_MAX
+from tests.stores import ItemModel
 
 pytestmark = pytest.mark.django_db
 

@@ -9,12 +9,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import CategoryModel, ItemModel, PartModel, snapshot
+from conftest import snapshot
 from django.core.exceptions import ImproperlyConfigured
 
 from django_restframework_lite import models
 from django_restframework_lite.datastore import SQLiteDataStore
 from django_restframework_lite.exceptions import BadRequest, Conflict
+from tests.stores import CategoryModel, ItemModel, PartModel
 
 INJECTION = "x'); DROP TABLE item;--"
 

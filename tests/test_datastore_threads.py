@@ -2,56 +2,30 @@
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ItemModel
 
-from django_restframework_lite.datastore import DataStore, PythonListDataStore, SQLiteDataStore
+from django_restframework_lite.datastore import DataStore, SQLiteDataStore
 from django_restframework_lite.datastore.validators import UniqueTogether
 from django_restframework_lite.exceptions import BadRequest
+from tests.concurrency import run_together
+from tests.stores import build_store
 
 THREADS = 8
 PER_THREAD = 50
 
 
 def make_store(kind: str, tmp_path: Path) -> DataStore:
-    options = {"validators": [UniqueTogether("name", "size")]}
-    if kind == "pythonlist":
-        return PythonListDataStore([], ItemModel, **options)
-    return SQLiteDataStore({"name": str(tmp_path / "threads.db"), "table": "item"}, ItemModel, **options)
+    return build_store(kind, "item", tmp_path, validators=[UniqueTogether("name", "size")])
 
 
 def run_threads(work: Callable[[int], Any], store: DataStore | None = None) -> list[Any]:
-    """Start every thread at the same moment; return what each returned, re-raising any failure.
-
-    A SQLite store's per-thread connection is closed in the thread that opened it.
-    """
-    barrier = threading.Barrier(THREADS)
-    results: list[Any] = [None] * THREADS
-    errors: list[BaseException] = []
-
-    def target(number: int) -> None:
-        barrier.wait()
-        try:
-            results[number] = work(number)
-        except BaseException as error:  # handed to the test thread below
-            errors.append(error)
-        finally:
-            if isinstance(store, SQLiteDataStore):
-                store.close()
-
-    threads = [threading.Thread(target=target, args=(number,)) for number in range(THREADS)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
-    return results
+    """Start every thread at the same moment; a SQLite store's connection is closed in its own thread."""
+    cleanup = store.close if isinstance(store, SQLiteDataStore) else None
+    return run_together(THREADS, work, cleanup=cleanup)
 
 
 @pytest.mark.parametrize("kind", ["pythonlist", "sqlite"])
