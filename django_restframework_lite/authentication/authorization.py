@@ -20,12 +20,11 @@ class Authorization:
     ``check_auth(request)`` itself for finer rules.
     """
 
-    def __init__(self, authentication: Authentication, *, controller: Any = None, **options: Any) -> None:
+    def __init__(self, authentication: Authentication, *, controller: Any = None) -> None:
         if authentication is None:
             raise ImproperlyConfigured(f"{type(self).__name__} needs an authentication to identify users.")
         self.authentication = authentication
         self.controller = controller
-        self.options = options
 
     def check_auth(self, request: HttpRequest) -> None:
         """Return if ``request`` may go on; raise ``Unauthorized`` (no user) or ``Forbidden``."""
@@ -75,8 +74,8 @@ class DjangoModelPermissions(Authorization):
         "DELETE": ["delete"],
     }
 
-    def __init__(self, authentication: Authentication, *, controller: Any = None, **options: Any) -> None:
-        super().__init__(authentication, controller=controller, **options)
+    def __init__(self, authentication: Authentication, *, controller: Any = None) -> None:
+        super().__init__(authentication, controller=controller)
         name = type(self).__name__
         if controller is None:
             raise ImproperlyConfigured(

@@ -25,10 +25,9 @@ class ApiKeyAuthentication(Authentication):
     ``X-Api-Key`` header. The user is the row found; an unknown key is anonymous.
     """
 
-    def __init__(self, datastore: Any, identifier: str = "apikey", **options: Any) -> None:
+    def __init__(self, datastore: Any, identifier: str = "apikey") -> None:
         self.datastore = datastore
         self.identifier = identifier
-        self.options = options
         self.query_parameters = (identifier,)
         self.www_authenticate = f'ApiKey realm="api", param="{identifier}", header="{API_KEY_HEADER}"'
 
@@ -73,11 +72,9 @@ class BasicAuthentication(Authentication):
         *,
         username_field: str | None = None,
         password_field: str = "password",
-        **options: Any,
     ) -> None:
         self.datastore = datastore
         self.password_field = password_field
-        self.options = options
         self.username_field = username_field
         if datastore is not None:
             model = datastore.model

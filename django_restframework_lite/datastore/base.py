@@ -16,7 +16,7 @@ references the row.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -63,23 +63,31 @@ class Ordering:
 
 
 class DataStore:
-    """Base class of the datastores: ``DataStore(ressource_config, model, **options)``.
+    """Base class of the datastores: ``DataStore(ressource_config, model, *, validators=(), partial=None)``.
 
     ``ressource_config`` says where the data lives (its form is the store's own),
-    ``model`` is a ``Model`` class or instance, and ``options`` are the ressource
-    options: ``validators`` (e.g. ``[UniqueTogether("first_name", "last_name")]``)
-    and ``partial``.
+    ``model`` is a ``Model`` class or instance. The keyword parameters are the
+    ressource options (``ressource["options"]``): ``validators`` (e.g.
+    ``[UniqueTogether("first_name", "last_name")]``) and ``partial`` (read by the
+    controller). A store with options of its own declares them as keyword
+    parameters of its constructor, so that an unknown option is an error.
     """
 
-    def __init__(self, ressource_config: Any, model: type[Model] | Model | None = None, **options: Any) -> None:
+    def __init__(
+        self,
+        ressource_config: Any,
+        model: type[Model] | Model | None = None,
+        *,
+        validators: Sequence[Any] = (),
+        partial: Any = None,
+    ) -> None:
         self.ressource_config = ressource_config
         if model is None:
             model = self.derive_model()
         self.model: Model = model() if isinstance(model, type) else model
-        self.options = options
-        self.validators: list[Any] = list(options.get("validators") or [])
-        self.partial = options.get("partial")
-        self.ressource_name: str | None = options.get("ressource_name")
+        self.validators: list[Any] = list(validators or [])
+        # ``partial`` is a ressource option the controller reads (``Partial()``); a store has no use for it.
+        self.ressource_name: str | None = None
         self.registry: dict[str, DataStore] = {}
 
     def __repr__(self) -> str:

@@ -72,7 +72,12 @@ class DjangoModelDataStore(DataStore):
     """Serve a Django model class or QuerySet; see the module docstring."""
 
     def __init__(
-        self, ressource_config: type[models.Model] | models.QuerySet, model: Any = None, **options: Any
+        self,
+        ressource_config: type[models.Model] | models.QuerySet,
+        model: Any = None,
+        *,
+        validators: Any = (),
+        partial: Any = None,
     ) -> None:
         if isinstance(ressource_config, models.QuerySet):
             self.queryset = ressource_config
@@ -84,7 +89,7 @@ class DjangoModelDataStore(DataStore):
             )
         self.model_class: type[models.Model] = self.queryset.model
         self.derived = model is None
-        super().__init__(ressource_config, model, **options)
+        super().__init__(ressource_config, model, validators=validators, partial=partial)
         self.django_fields = {field.name: self.django_field_for(field) for field in self.model.get_fields()}
         self.attnames = {name: django_field.attname for name, django_field in self.django_fields.items()}
         self.text_fields = {field.name for field in self.model.get_fields() if field.base_type == "string"}

@@ -57,8 +57,10 @@ def sort_rows(rows: list[dict[str, Any]], ordering: list[Ordering]) -> None:
 class PythonListDataStore(DataStore):
     """Serve a Python list of dicts: ``PythonListDataStore([{"id": 1, "name": "bob"}], Model)``."""
 
-    def __init__(self, ressource_config: list[dict[str, Any]], model: Any = None, **options: Any) -> None:
-        super().__init__(ressource_config, model, **options)
+    def __init__(
+        self, ressource_config: list[dict[str, Any]], model: Any = None, *, validators: Any = (), partial: Any = None
+    ) -> None:
+        super().__init__(ressource_config, model, validators=validators, partial=partial)
         self.data = ressource_config
         self.lock = threading.RLock()
         pk_name = self.model.pk_field.name

@@ -56,8 +56,16 @@ class SQLiteDataStore(DataStore):
     lock, default 60).
     """
 
-    def __init__(self, ressource_config: dict[str, str], model: Any = None, **options: Any) -> None:
-        super().__init__(ressource_config, model, **options)
+    def __init__(
+        self,
+        ressource_config: dict[str, str],
+        model: Any = None,
+        *,
+        validators: Any = (),
+        partial: Any = None,
+        timeout: float = DEFAULT_TIMEOUT,
+    ) -> None:
+        super().__init__(ressource_config, model, validators=validators, partial=partial)
         if (
             not isinstance(ressource_config, dict)
             or not ressource_config.get("name")
@@ -68,7 +76,7 @@ class SQLiteDataStore(DataStore):
             )
         self.path = str(ressource_config["name"])
         self.table = str(ressource_config["table"])
-        self.timeout = float(options.get("timeout", DEFAULT_TIMEOUT))
+        self.timeout = float(timeout)
         self.local = threading.local()
         self.columns = [field.name for field in self.model.get_fields()]
         self.sql_foreign_keys: set[str] = set()

@@ -1,0 +1,1 @@
+"""Management commands of the app: ``drfl_openapi`` and ``drfl_endpoints``."""
