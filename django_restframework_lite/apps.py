@@ -12,7 +12,7 @@ class RestFrameworkLiteConfig(AppConfig):
 
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system check)
-        from .datastore.orm import install_sqlite_functions
+        from .datastore.orm_sql import install_sqlite_functions
 
         connection_created.connect(install_sqlite_functions, dispatch_uid="django_restframework_lite.sqlite")
         for connection in connections.all(initialized_only=True):

@@ -30,7 +30,7 @@ from . import conditional
 from .authentication import authenticate
 from .config import EndpointConfig, read_config
 from .datastore import DataStore
-from .datastore.base import ORDER_BY_KEY
+from .datastore.query import ORDER_BY_KEY
 from .exceptions import ApiError, BadRequest, PayloadTooLarge
 from .models import FieldError, Model
 from .responses import AllowedMethods, JsonResponse, error_response, read_json_object, without_body

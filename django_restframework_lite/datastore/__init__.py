@@ -5,9 +5,10 @@ the same behavioural suite: ``PythonListDataStore`` (a list of dicts),
 ``SQLiteDataStore`` (a SQLite file) and ``DjangoModelDataStore`` (the ORM).
 """
 
-from .base import Condition, DataStore, Ordering
+from .base import DataStore
 from .orm import DjangoModelDataStore
 from .pythonlist import PythonListDataStore
+from .query import Condition, Ordering, QueryRules
 from .sqlite import SQLiteDataStore
 
-__all__ = ["Condition", "DataStore", "DjangoModelDataStore", "Ordering", "PythonListDataStore", "SQLiteDataStore"]
+__all__ = ["Condition", "DataStore", "DjangoModelDataStore", "Ordering", "PythonListDataStore", "QueryRules", "SQLiteDataStore"]

@@ -16,50 +16,29 @@ references the row.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from ..exceptions import BadRequest, Conflict, NotFound
-from ..models import Field, FieldError, Model
+from ..models import Field, Model
 from ..models.base import invalid_message
+from .query import (
+    ORDER_BY_KEY,
+    Condition,
+    Ordering,
+    QueryRules,
+    fold_case,
+    matches,
+    parse_condition,
+    parse_filters,
+    parse_ordering,
+    parse_scope,
+)
+from .query import convert_filter_value as _convert_filter_value
 
-ORDER_BY_KEY = "order_by"
+__all__ = ["ORDER_BY_KEY", "Condition", "DataStore", "Ordering", "QueryRules", "fold_case"]
 
-
-def fold_case(value: Any) -> Any:
-    """Fold a string for case-insensitive matching, the same way on every store (Python's ``str.lower``).
-
-    SQLite's own ``lower()`` folds ASCII only; the SQLite and ORM stores call this
-    function from SQL so that ``icontains`` matches what the list store matches.
-    """
-    return value.lower() if isinstance(value, str) else value
-
-
-@dataclass(frozen=True)
-class Condition:
-    """One filter: ``field <lookup> value``, the value already of the field's type.
-
-    ``exact`` with ``None`` means IS NULL; ``in`` holds a tuple; ``isnull`` a bool.
-    """
-
-    field: Field
-    lookup: str
-    value: Any
-
-    @property
-    def name(self) -> str:
-        return self.field.name
-
-
-@dataclass(frozen=True)
-class Ordering:
-    field: Field
-    descending: bool = False
-
-    @property
-    def name(self) -> str:
-        return self.field.name
+Scope = Sequence[Condition]
 
 
 class DataStore:
@@ -168,71 +147,33 @@ class DataStore:
 
     # Query parsing ----------------------------------------------------------------------
 
-    def parse_filters(self, filters: dict[str, Any]) -> tuple[list[Condition], list[Ordering]]:
-        """Turn ``{"age__gte": "5", "order_by": "-age"}`` into conditions and an ordering.
-
-        Every unknown field, unknown lookup or unconvertible value is a ``BadRequest``
-        naming it. The ordering always ends with the pk, so that slices are stable.
-        """
-        conditions: list[Condition] = []
-        ordering: list[Ordering] = []
-        for key, value in filters.items():
-            if key == ORDER_BY_KEY:
-                ordering = self.parse_ordering(value)
-                continue
-            conditions.append(self.parse_condition(key, value))
-        pk = self.model.pk_field
-        if not any(order.field is pk for order in ordering):
-            ordering.append(Ordering(pk))
-        return conditions, ordering
+    def parse_filters(
+        self, filters: Mapping[str, Any], rules: QueryRules | None = None
+    ) -> tuple[list[Condition], list[Ordering]]:
+        """Turn ``{"age__gte": "5", "order_by": "-age"}`` into conditions and an ordering (see ``query``)."""
+        return parse_filters(self.model, filters, rules)
 
     def parse_condition(self, key: str, value: Any) -> Condition:
-        name, _, lookup = key.partition("__")
-        lookup = lookup or "exact"
-        field = self.model.get_field(name)
-        if field is None:
-            raise BadRequest(f"Cannot filter on {name}: it is not a field of this ressource.", fields={key: "Unknown field."})
-        if lookup not in field.lookups:
-            allowed = ", ".join(sorted(field.lookups))
-            raise BadRequest(
-                f"Unknown lookup {lookup!r} for {name}; use one of: {allowed}.",
-                fields={key: f"Unknown lookup {lookup!r}."},
-            )
-        try:
-            return Condition(field, lookup, self.convert_filter_value(field, lookup, value))
-        except FieldError as error:
-            raise BadRequest(f"Invalid value for the filter {key}: {error}", fields={key: str(error)}) from None
+        return parse_condition(self.model, key, value)
 
     def convert_filter_value(self, field: Field, lookup: str, value: Any) -> Any:
-        if lookup == "isnull":
-            if isinstance(value, bool):
-                return value
-            if isinstance(value, str):
-                from ..models.fields import parse_bool_text
-
-                return parse_bool_text(value)
-            raise FieldError("isnull takes true or false.")
-        if lookup == "in":
-            items = value.split(",") if isinstance(value, str) else list(value)
-            return tuple(field.to_query_value(item) for item in items)
-        if value is None and lookup == "exact":
-            return None
-        return field.to_query_value(value)
+        return _convert_filter_value(field, lookup, value)
 
     def parse_ordering(self, value: Any) -> list[Ordering]:
-        names = value.split(",") if isinstance(value, str) else list(value)
-        ordering = []
-        for raw in names:
-            raw = raw.strip()
-            if not raw:
-                continue
-            descending = raw.startswith("-")
-            name = raw.lstrip("-+")
-            field = self.model.get_field(name)
-            if field is None:
-                raise BadRequest(f"Cannot order by {name}: it is not a field of this ressource.", fields={ORDER_BY_KEY: f"Unknown field {name!r}."})
-            ordering.append(Ordering(field, descending))
-        return ordering
+        return parse_ordering(self.model, value)
+
+    def parse_scope(self, scope: Mapping[str, Any]) -> list[Condition]:
+        """Turn a request's scope (``{"owner": 3}``) into the conditions every read and write obeys."""
+        return parse_scope(self.model, scope)
+
+    def check_scope(self, row: Mapping[str, Any], scope: Scope) -> None:
+        """Refuse a write whose resulting ``row`` would fall outside ``scope``: a 400 naming the field."""
+        for condition in scope:
+            if not matches(row, condition):
+                raise BadRequest(
+                    invalid_message(condition.name),
+                    fields={condition.name: "This value is outside the ressources you may write."},
+                )
 
     # The public API ---------------------------------------------------------------------
 
@@ -242,17 +183,28 @@ class DataStore:
         check_slice(offset, count)
         return self.fetch(conditions, ordering, offset or 0, count)
 
-    def page(self, filters: dict[str, Any], offset: int, count: int) -> tuple[list[dict[str, Any]], int]:
+    def page(
+        self,
+        filters: Mapping[str, Any],
+        offset: int = 0,
+        count: int | None = None,
+        *,
+        rules: QueryRules | None = None,
+        scope: Scope = (),
+    ) -> tuple[list[dict[str, Any]], int]:
         """Return one page of the matching objects and how many match across all pages.
 
-        The filters are parsed once for both. A short page already holds every
-        match after ``offset``, so its total needs no ``COUNT`` query.
+        The filters are parsed once for both, under ``rules`` (what the client may
+        filter and order on) and within ``scope``. A short page already holds every
+        match after ``offset``, so its total needs no ``COUNT`` query; without a
+        ``count`` every match is returned.
         """
-        conditions, ordering = self.parse_filters(filters)
+        conditions, ordering = self.parse_filters(filters, rules)
+        conditions.extend(scope)
         check_slice(offset, count)
         rows = self.fetch(conditions, ordering, offset, count)
         found = len(rows)
-        if found < count and (found or not offset):
+        if count is None or found < count and (found or not offset):
             return rows, offset + found
         return rows, self.count_matching(conditions)
 
@@ -262,23 +214,39 @@ class DataStore:
         conditions, _ = self.parse_filters(filters)
         return self.count_matching(conditions)
 
-    def create(self, data: Any) -> Any:
-        """Validate ``data``, store it and return the new pk; on failure nothing is stored."""
+    def get_within(self, identifier: Any, scope: Scope = ()) -> dict[str, Any]:
+        """Return the object, or raise ``NotFound`` when it does not exist or lies outside ``scope``."""
+        row = self.get(identifier)
+        if scope and not all(matches(row, condition) for condition in scope):
+            raise self.not_found(identifier)
+        return row
+
+    def create(self, data: Any, *, scope: Scope = ()) -> Any:
+        """Validate ``data``, store it and return the new pk; on failure nothing is stored.
+
+        A row that would fall outside ``scope`` is refused (400 naming the field).
+        """
         cleaned = self.validate(data)
         with self.atomic(operation="write"):
+            self.check_scope(cleaned, scope)
             self.run_validators(cleaned)
             self.check_foreign_keys(cleaned)
             return self.insert(cleaned)
 
-    def update(self, obj: dict[str, Any], data: Any) -> dict[str, Any]:
-        """Change the given fields of ``obj`` and return the updated dict; only those fields change."""
+    def update(self, obj: dict[str, Any], data: Any, *, scope: Scope = ()) -> dict[str, Any]:
+        """Change the given fields of ``obj`` and return the updated dict; only those fields change.
+
+        A change that would move the row outside ``scope`` is refused (400 naming the field).
+        """
         pk = obj[self.model.pk_field.name]
         changes = self.validate_fields(data, obj)
         with self.atomic(operation="write"):
             current = self.get_for_update(pk)
             if not changes:
                 return current
-            self.run_validators({**current, **changes}, pk)
+            merged = {**current, **changes}
+            self.check_scope(merged, scope)
+            self.run_validators(merged, pk)
             self.check_foreign_keys(changes)
             return self.save(pk, changes)
 

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import contextlib
 import decimal
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from datetime import datetime, timezone
 from typing import Any
 
@@ -30,40 +30,18 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import DatabaseError, DataError, IntegrityError, connections, models, router, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
-from django.db.models.functions import Collate, Left, Lower, StrIndex
-from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual, LessThan, LessThanOrEqual
 
 from ..exceptions import BadRequest, Conflict
 from ..models import Field, FieldError, Model
-from ..models.base import missing_message
+from ..models.base import invalid_message, missing_message
 from ..models.fields import format_datetime, parse_iso_datetime
-from .base import Condition, DataStore, Ordering, fold_case
+from .base import DataStore
 from .orm_errors import integrity_error, validation_error
-from .orm_fields import derive_model, field_from_django
+from .orm_fields import derive_model, field_from_django, fills_itself
+from .orm_sql import CaseFold, install_sqlite_functions, lookup_expression, order_term, window_fields
+from .query import Condition, Ordering
 
 __all__ = ["CaseFold", "DjangoModelDataStore", "derive_model", "field_from_django", "install_sqlite_functions"]
-
-SQLITE_FOLD_FUNCTION = "drfl_lower"
-
-
-def install_sqlite_functions(sender: Any = None, connection: Any = None, **kwargs: Any) -> None:
-    """Give a new SQLite connection of Django the case folding the other stores use.
-
-    Connected to ``connection_created`` by the app's ``ready()``, Django's own way
-    to prepare each connection, so a reconnect gets the function too.
-    """
-    if connection is not None and connection.vendor == "sqlite" and connection.connection is not None:
-        connection.connection.create_function(SQLITE_FOLD_FUNCTION, 1, fold_case, deterministic=True)
-
-
-class CaseFold(Lower):
-    """``LOWER()``, except on SQLite where it is Python's ``str.lower`` (as the other stores fold)."""
-
-    def as_sqlite(self, compiler: Any, connection: Any, **extra_context: Any) -> Any:
-        return self.as_sql(compiler, connection, function=SQLITE_FOLD_FUNCTION, **extra_context)
-
-
-_COMPARISONS = {"gt": GreaterThan, "gte": GreaterThanOrEqual, "lt": LessThan, "lte": LessThanOrEqual}
 
 _ADVISORY_LOCK_CLASS = 0x44524C  # first key of pg_advisory_xact_lock(int, int): "DRL", this app's
 
@@ -78,6 +56,9 @@ class DjangoModelDataStore(DataStore):
         *,
         validators: Any = (),
         partial: Any = None,
+        fields: Sequence[str] | None = None,
+        exclude: Sequence[str] | None = None,
+        read_only: Sequence[str] = (),
     ) -> None:
         if isinstance(ressource_config, models.QuerySet):
             self.queryset = ressource_config
@@ -89,13 +70,21 @@ class DjangoModelDataStore(DataStore):
             )
         self.model_class: type[models.Model] = self.queryset.model
         self.derived = model is None
+        if not self.derived and (fields is not None or exclude is not None or read_only):
+            raise ImproperlyConfigured(
+                "DjangoModelDataStore: fields, exclude and read_only shape a derived model; with an explicit "
+                "Model, list only the fields to expose and set read_only=True on those a client may not write."
+            )
+        self.exposure = {"fields": fields, "exclude": exclude, "read_only": read_only}
+        # A QuerySet with filters is a window: a write whose row falls outside it is refused.
+        self.window = isinstance(ressource_config, models.QuerySet) and self.queryset.query.has_filters()
         super().__init__(ressource_config, model, validators=validators, partial=partial)
         self.django_fields = {field.name: self.django_field_for(field) for field in self.model.get_fields()}
         self.attnames = {name: django_field.attname for name, django_field in self.django_fields.items()}
         self.text_fields = {field.name for field in self.model.get_fields() if field.base_type == "string"}
 
     def derive_model(self) -> Model:
-        return derive_model(self.model_class)
+        return derive_model(self.model_class, **self.exposure)
 
     def django_field_for(self, field: Field) -> models.Field:
         if field is self.model.pk_field:
@@ -197,40 +186,21 @@ class DjangoModelDataStore(DataStore):
     def expression(self, condition: Condition, alias: str) -> Any:
         """Translate one condition into a Q or a lookup expression for ``filter()``."""
         name, lookup = condition.name, condition.lookup
-        attname = self.attnames[name]
-        if lookup == "isnull":
-            return models.Q(**{f"{attname}__isnull": condition.value})
         if lookup == "in":
-            return models.Q(**{f"{attname}__in": [self.to_db(name, item) for item in condition.value]})
-        value = self.to_db(name, condition.value)
-        if lookup == "exact":
-            if value is None:
-                return models.Q(**{f"{attname}__isnull": True})
-            return models.Q(**{attname: value})
-        column: Any = models.F(attname)
-        if lookup in _COMPARISONS:
-            if name in self.text_fields and self.uses_c_collation(alias):
-                return _COMPARISONS[lookup](Collate(column, "C"), value)
-            return models.Q(**{f"{attname}__{lookup}": value})
-        # Django's contains/startswith use LIKE, which SQLite folds for ASCII; these stay case-sensitive.
-        if lookup == "contains":
-            return GreaterThan(StrIndex(column, models.Value(value)), 0)
-        if lookup == "icontains":
-            return GreaterThan(StrIndex(CaseFold(column), CaseFold(models.Value(value))), 0)
-        if lookup == "startswith":
-            if not value:
-                return models.Q(**{f"{attname}__isnull": False})
-            return Exact(Left(column, len(value)), models.Value(value))
-        raise BadRequest(f"Unknown lookup {lookup!r} for {name}.")
+            value: Any = [self.to_db(name, item) for item in condition.value]
+        elif lookup == "isnull":
+            value = condition.value
+        else:
+            value = self.to_db(name, condition.value)
+        c_collation = name in self.text_fields and self.uses_c_collation(alias)
+        return lookup_expression(self.attnames[name], lookup, value, c_collation=c_collation)
 
     def order_expressions(self, ordering: list[Ordering], alias: str) -> list[Any]:
-        terms = []
-        for order in ordering:
-            column: Any = models.F(self.attnames[order.name])
-            if order.name in self.text_fields and self.uses_c_collation(alias):
-                column = Collate(column, "C")
-            terms.append(column.desc(nulls_last=True) if order.descending else column.asc(nulls_first=True))
-        return terms
+        c_collation = self.uses_c_collation(alias)
+        return [
+            order_term(self.attnames[order.name], order.descending, c_collation=c_collation and order.name in self.text_fields)
+            for order in ordering
+        ]
 
     def matching(self, conditions: list[Condition]) -> models.QuerySet:
         alias = self.read_db
@@ -305,16 +275,21 @@ class DjangoModelDataStore(DataStore):
     def insert(self, data: dict[str, Any]) -> Any:
         pk = self.model.pk_field
         values: dict[str, Any] = {}
+        written = []
         for name, value in data.items():
             if name == pk.name and pk.base_type == "integer":
                 continue
             django_field = self.django_fields[name]
-            if value is None and not django_field.null and not self.fills_itself(django_field):
+            if value is None and not django_field.null:
+                if fills_itself(django_field) or self.model.get_field(name).read_only:  # type: ignore[union-attr]
+                    continue  # the server's value: Django's default or pre_save() gives it
                 raise BadRequest(missing_message(name), fields={name: "This field is required."})
             values[self.attnames[name]] = self.to_db(name, value)
+            written.append(name)
         instance = self.model_class(**values)
-        self.clean(instance, data.keys())
+        self.clean(instance, written)
         self.write(instance, force_insert=True)
+        self.check_window(instance.pk, written)
         return instance.pk
 
     def save(self, identifier: Any, changes: dict[str, Any]) -> dict[str, Any]:
@@ -323,8 +298,22 @@ class DjangoModelDataStore(DataStore):
             setattr(instance, self.attnames[name], self.to_db(name, value))
         self.clean(instance, changes.keys())
         self.write(instance, update_fields=[self.attnames[name] for name in changes])
+        self.check_window(identifier, list(changes))
         rows = list(self.values(self.model_class._base_manager.using(self.write_db).filter(pk=identifier)))
         return self.from_db(rows[0])
+
+    def check_window(self, pk: Any, written: list[str]) -> None:
+        """Refuse a write whose row fell outside the QuerySet window (inside ``atomic()``: it rolls back).
+
+        The error names the first written field the window filters on, else every written field.
+        """
+        if not self.window or self.queryset.using(self.write_db).filter(pk=pk).exists():
+            return
+        filtered = window_fields(self.queryset)
+        named = [name for name in written if self.django_fields[name].name in filtered] or written
+        message = "This value puts the ressource outside the ressources served here."
+        raise BadRequest(invalid_message(named[0]) if named else "The ressource falls outside this endpoint.",
+                         fields={name: message for name in named})
 
     def remove(self, identifier: Any) -> None:
         try:
@@ -336,11 +325,6 @@ class DjangoModelDataStore(DataStore):
             raise Conflict(f"Cannot delete this ressource: {', '.join(names)} still reference it.") from None
         except IntegrityError as error:
             raise self.integrity_error(error, "delete") from None
-
-    @staticmethod
-    def fills_itself(django_field: models.Field) -> bool:
-        # auto_now / auto_now_add fields get their value from pre_save().
-        return bool(getattr(django_field, "auto_now", False) or getattr(django_field, "auto_now_add", False))
 
     def validation_error(self, error: ValidationError, kind: type[BadRequest] | type[Conflict]) -> Exception:
         return validation_error(error, kind, self.django_fields)
@@ -385,3 +369,4 @@ class DjangoModelDataStore(DataStore):
             raise self.integrity_error(error, "write") from None
         except DataError as error:
             raise BadRequest(f"The database refused a value: {error}".strip()) from None
+

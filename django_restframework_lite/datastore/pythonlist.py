@@ -11,47 +11,12 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 from ..exceptions import Conflict
-from .base import Condition, DataStore, Ordering, fold_case
-
-
-def _compare(lookup: str) -> Callable[[Any, Any], bool]:
-    return {
-        "gt": lambda a, b: a > b,
-        "gte": lambda a, b: a >= b,
-        "lt": lambda a, b: a < b,
-        "lte": lambda a, b: a <= b,
-        "contains": lambda a, b: b in a,
-        "icontains": lambda a, b: fold_case(b) in fold_case(a),
-        "startswith": lambda a, b: a.startswith(b),
-    }[lookup]
-
-
-def matches(row: dict[str, Any], condition: Condition) -> bool:
-    """Tell whether one row satisfies one condition, with SQL's treatment of NULL."""
-    value = row.get(condition.name)
-    if condition.lookup == "isnull":
-        return (value is None) is condition.value
-    if condition.lookup == "exact":
-        return value is None if condition.value is None else value is not None and value == condition.value
-    if value is None:
-        return False
-    if condition.lookup == "in":
-        return value in condition.value
-    return _compare(condition.lookup)(value, condition.value)
-
-
-def sort_rows(rows: list[dict[str, Any]], ordering: list[Ordering]) -> None:
-    """Sort in place as SQL would: NULL before every value ascending, after it descending."""
-    for order in reversed(ordering):
-        name = order.name
-        rows.sort(
-            key=lambda row: (0, 0) if row.get(name) is None else (1, row[name]),
-            reverse=order.descending,
-        )
+from .base import DataStore
+from .query import Condition, Ordering, matches, sort_rows
 
 
 class PythonListDataStore(DataStore):

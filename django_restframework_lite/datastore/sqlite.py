@@ -27,7 +27,8 @@ from django.core.exceptions import ImproperlyConfigured
 from ..exceptions import BadRequest, Conflict
 from ..models import Field, FieldError, ForeignKeyField
 from ..models.base import invalid_message
-from .base import Condition, DataStore, Ordering, fold_case
+from .base import DataStore
+from .query import Condition, Ordering, fold_case
 
 # Long enough that a burst of concurrent writers queues instead of failing with "database is locked".
 DEFAULT_TIMEOUT = 60.0

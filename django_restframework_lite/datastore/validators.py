@@ -33,7 +33,7 @@ class UniqueTogether(Validator):
         return f"UniqueTogether({', '.join(map(repr, self.names))})"
 
     def validate(self, store: DataStore, row: dict[str, Any], pk: Any = None) -> None:
-        from .base import Condition
+        from .query import Condition
 
         conditions = []
         for name in self.names:

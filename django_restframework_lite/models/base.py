@@ -50,6 +50,7 @@ class Model:
             )
         self.pk_field: Field = pks[0]
         self.foreign_keys: list[ForeignKeyField] = [f for f in self.fields if isinstance(f, ForeignKeyField)]
+        self.read_only_names = frozenset(f.name for f in self.fields if f.read_only and f is not self.pk_field)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__}: {', '.join(self.get_fields_name())}>"
@@ -113,6 +114,33 @@ class Model:
         if errors:
             raise BadRequest(first, fields=errors)
         return cleaned
+
+    def check_read_only(self, data: dict[str, Any], current: dict[str, Any] | None) -> dict[str, Any]:
+        """Refuse the read-only members a client sent; return the body without those it may send.
+
+        On a create (``current`` None) any read-only member is a 400 naming it; on
+        an update one equal to the stored value is accepted (so that a client can
+        PUT back what it read) and dropped, any other is a 400. The pk keeps its
+        own rules (``validate`` / ``validate_fields``).
+        """
+        errors: dict[str, str] = {}
+        first: str | None = None
+        accepted = dict(data)
+        for name in self.read_only_names.intersection(data):
+            if current is not None and self._same_as_stored(name, data[name], current):
+                del accepted[name]
+                continue
+            errors[name] = "This field is read-only." if current is None else "This field is read-only: send it unchanged or not at all."
+            first = first or f"{name} is read-only"
+        if errors:
+            raise BadRequest(first or "", fields=errors)
+        return accepted
+
+    def _same_as_stored(self, name: str, value: Any, current: dict[str, Any]) -> bool:
+        try:
+            return bool(self._by_name[name].validate(value) == current.get(name))
+        except FieldError:
+            return False
 
     def _check_members(self, data: Any) -> tuple[dict[str, Any], dict[str, str], str | None]:
         if not isinstance(data, dict):

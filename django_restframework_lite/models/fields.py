@@ -63,6 +63,8 @@ class Field:
     Subclasses set ``base_type`` (the name used in schemas), ``example`` and
     override ``check_type()`` (JSON value) and ``from_text()`` (query string).
     ``validators`` are extra callables ``f(value)`` that raise ``FieldError``.
+    ``read_only=True`` makes the field the server's: it is rendered, but a client
+    may not send it (POST), or only unchanged (PUT/PATCH).
     """
 
     base_type: ClassVar[str] = "string"
@@ -82,9 +84,11 @@ class Field:
         min_value: float | None = None,
         max_value: float | None = None,
         choices: list[Any] | tuple[Any, ...] | None = None,
+        read_only: bool = False,
         **options: Any,
     ) -> None:
         self.name = name
+        self.read_only = read_only
         self.required = required
         self.nullable = nullable
         self.default = default
@@ -100,6 +104,7 @@ class Field:
             "min_value": min_value,
             "max_value": max_value,
             "choices": self.choices,
+            "read_only": read_only,
             **options,
         }
         if default is not NOT_PROVIDED:

@@ -12,7 +12,7 @@ from typing import Any
 
 from ...api import Api
 from ...controllers import Controller
-from ...datastore.base import ORDER_BY_KEY
+from ...datastore.query import ORDER_BY_KEY
 from ...models import Model
 from .schemas import (
     ERROR_SCHEMA,
