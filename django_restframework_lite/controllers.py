@@ -14,15 +14,27 @@ everything about one request (user, filters, objects, prefix) lives in locals
 and in the per-request ``BoundView``.
 
 A request goes through: authentication -> authorization -> rate limit -> the
-verb's handler; any ``ApiError`` becomes its JSON answer, with the rate-limit
-headers added to whatever is answered.
+verb's handler; any ``ApiError`` (and Django's ``Http404``, ``PermissionDenied``
+and ``ValidationError``) becomes its JSON answer, with the rate-limit headers
+added to whatever is answered.
+
+Three hooks carry per-request rules, and work the same on every datastore::
+
+    class NoteEndPoint(Controller):
+        def scope(self, request):                      # every read and write of the request
+            return {"owner": request.api_user.pk}
+
+        def before_write(self, request, data, current):
+            return {**data, "owner": request.api_user.pk}  # the server's value of a read-only field
+
+and ``Authorization.check_object(request, obj)`` on the authorization class.
 """
 
 from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.encoding import escape_uri_path
 
@@ -30,8 +42,8 @@ from . import conditional
 from .authentication import authenticate
 from .config import EndpointConfig, read_config
 from .datastore import DataStore
-from .datastore.query import ORDER_BY_KEY
-from .exceptions import ApiError, BadRequest, PayloadTooLarge
+from .datastore.query import ORDER_BY_KEY, Condition
+from .exceptions import DJANGO_ERRORS, ApiError, BadRequest, PayloadTooLarge, from_django
 from .models import FieldError, Model
 from .responses import AllowedMethods, JsonResponse, error_response, read_json_object, without_body
 from .types import ControllerConfig, RessourceConfig
@@ -87,6 +99,16 @@ class Controller:
             formaters=config.view_formaters,
             options=config.view_options,
         )
+        self.query_rules = config.query_rules
+        pk = self.model.pk_field
+        #: The fields a client sees: exposed by the datastore and not hidden by a view formater.
+        self.visible_fields = [field for field in self.model.get_fields() if field.name in config.visible]
+        # What ``?fields=`` may name: the visible fields (the pk always comes back anyway).
+        self.selectable = Model([field for field in self.model.get_fields() if field.name in config.visible or field is pk])
+        cls = type(self)
+        self._scoped = cls.scope is not Controller.scope
+        self._before_write = cls.before_write is not Controller.before_write
+        self._check_object = getattr(self.authorization, "check_object", None)
         reserved: set[str] = set()
         for option in (self.pagination, self.partial, self.authentication):
             reserved.update(getattr(option, "query_parameters", ()) or ())
@@ -123,6 +145,8 @@ class Controller:
             user = None
             if self.authentication is not None:
                 user = authenticate(request, self.authentication)
+            else:
+                request.api_user = None  # type: ignore[attr-defined]
             if self.authorization is not None:
                 self.authorization.check_auth(request)
             if self.ratelimit is not None:
@@ -141,6 +165,8 @@ class Controller:
                     response = self.finish_get(request, response)
         except ApiError as error:
             response = error_response(error)
+        except DJANGO_ERRORS as error:
+            response = error_response(from_django(error))
         except TooManyFieldsSent:  # request.POST read by an authentication backend (CSRF check)
             response = error_response(BadRequest("Too many form fields."))
         except RequestDataTooBig:
@@ -152,6 +178,51 @@ class Controller:
                 if name not in response:
                     response[name] = value
         return response
+
+    # Per-request hooks --------------------------------------------------------------------
+
+    def scope(self, request: HttpRequest) -> dict[str, Any]:
+        """Return the filters that confine every read and write of ``request`` (none here).
+
+        Keys are spelled as in a query string, values are Python values
+        (``{"owner": request.api_user.pk}``, ``{"status__in": ["a", "b"]}``); any
+        field of the model may be named, exposed or not. Rows outside the scope are
+        absent from lists and counts and a 404 on unique endpoints; a write whose
+        row would fall outside it is a 400 naming the field, and writes nothing.
+        """
+        return {}
+
+    def before_write(self, request: HttpRequest, data: dict[str, Any], current: dict[str, Any] | None) -> dict[str, Any]:
+        """Return the data a POST (``current`` None), PUT or PATCH writes (the body as sent, here).
+
+        Called after the body is parsed and checked against the read-only rules,
+        before it is validated: what it adds is not subject to the read-only rules
+        (the server's own values, such as an owner). It may raise any ``ApiError``.
+        """
+        return data
+
+    def request_scope(self, request: HttpRequest) -> list[Condition]:
+        """Return the conditions of ``scope(request)``, parsed with the field types."""
+        if not self._scoped:
+            return []
+        scope = self.scope(request) or {}
+        try:
+            return self.datastore.parse_scope(scope)
+        except ApiError as error:
+            raise ImproperlyConfigured(f"{type(self).__name__}.scope() returned {scope!r}: {error.message}") from None
+
+    def check_object(self, request: HttpRequest, obj: dict[str, Any]) -> None:
+        """Let the authorization refuse one object (403 or 404) once it is read."""
+        if self._check_object is not None:
+            self._check_object(request, obj)
+
+    def locked_object(self, request: HttpRequest, identifier: Any, scope: list[Condition]) -> dict[str, Any]:
+        """Return the object a write changes, locked until ``atomic()`` ends; 404 outside the scope."""
+        current = self.datastore.get_for_update(identifier)
+        if scope and not self.datastore.in_scope(current, scope):
+            raise self.datastore.not_found(identifier)
+        self.check_object(request, current)
+        return current
 
     def clean_identifier(self, identifier: Any) -> Any:
         """Convert the URL's identifier to the pk's type; one that cannot be a pk is a 404."""
@@ -196,15 +267,16 @@ class Controller:
     def get_list(self, request: HttpRequest, query: Any, view: BoundView) -> HttpResponse:
         """GET on the list endpoint: ``{"meta": {...}, "object_list": [...]}``."""
         filters = self.get_filters(query)
-        keep = self.partial.get_fields(query, self.model) if self.partial is not None else None
+        keep = self.partial.get_fields(query, self.selectable) if self.partial is not None else None
         echo = filters if ORDER_BY_KEY not in filters else {k: v for k, v in filters.items() if k != ORDER_BY_KEY}
+        scope = self.request_scope(request)
         pagination = self.pagination
         if pagination is None:
-            objects = self.datastore.get_list(**filters)
+            objects, _ = self.datastore.page(filters, rules=self.query_rules, scope=scope)
             meta: dict[str, Any] = {"filters": echo}
         else:
             offset, count = pagination.paginate(query)
-            objects, total = self.datastore.page(filters, offset, count)
+            objects, total = self.datastore.page(filters, offset, count, rules=self.query_rules, scope=scope)
             meta = pagination.get_meta(
                 offset=offset, count=count, total_count=total, path=escape_uri_path(request.path), query=query
             )
@@ -221,8 +293,10 @@ class Controller:
 
     def create(self, request: HttpRequest, query: Any, view: BoundView) -> HttpResponse:
         """POST on the list endpoint: 201, ``Location`` and the new object."""
-        data = self.read_body(request)
-        pk = self.datastore.create(data)
+        data = self.model.check_read_only(self.read_body(request), None)
+        if self._before_write:
+            data = self.before_write(request, data, None)
+        pk = self.datastore.create(data, scope=self.request_scope(request))
         obj = self.datastore.get(pk)
         response = self.respond(self.render(view, obj), 201)
         response["Location"] = view.ressource_uri(pk)
@@ -230,25 +304,30 @@ class Controller:
 
     def get_unique(self, request: HttpRequest, query: Any, view: BoundView, identifier: Any) -> HttpResponse:
         """GET on the unique endpoint: the object."""
-        keep = self.partial.get_fields(query, self.model) if self.partial is not None else None
-        obj = self.datastore.get(identifier)
+        keep = self.partial.get_fields(query, self.selectable) if self.partial is not None else None
+        obj = self.datastore.get_within(identifier, self.request_scope(request))
+        self.check_object(request, obj)
         return self.respond(self.render(view, obj, keep))
 
     def update(self, request: HttpRequest, query: Any, view: BoundView, identifier: Any) -> HttpResponse:
         """PUT or PATCH: change only the fields given; 200 and the updated object."""
         data = self.read_body(request)
+        scope = self.request_scope(request)
         datastore = self.datastore
         with datastore.atomic(operation="write"):
-            current = datastore.get_for_update(identifier)
+            current = self.locked_object(request, identifier, scope)
             self.check_preconditions(request, view, current)
-            updated = datastore.update(current, data)
+            data = self.model.check_read_only(data, current)
+            if self._before_write:
+                data = self.before_write(request, data, current)
+            updated = datastore.update(current, data, scope=scope)
         return self.respond(self.render(view, updated))
 
     def delete(self, request: HttpRequest, query: Any, view: BoundView, identifier: Any) -> HttpResponse:
         """DELETE: 204 with an empty body."""
         datastore = self.datastore
         with datastore.atomic(operation="delete"):
-            current = datastore.get_for_update(identifier)
+            current = self.locked_object(request, identifier, self.request_scope(request))
             self.check_preconditions(request, view, current)
             datastore.delete(identifier)
         return JsonResponse(None, status=204)

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.http import Http404
+
 
 class ApiError(Exception):
     """Base class: an HTTP status, a message and, optionally, per-field messages."""
@@ -101,3 +104,28 @@ class UnsupportedMediaType(_StatusError):
 class TooManyRequests(_StatusError):
     status = 429
     default_message = "Too many requests: the rate limit is exceeded."
+
+
+#: Django's own exceptions that a request may raise anywhere (a formater, a hook, an
+#: authentication backend, a datastore), answered as JSON like the API's own errors.
+DJANGO_ERRORS = (Http404, PermissionDenied, ValidationError)
+
+
+def from_django(error: Exception) -> ApiError:
+    """Return the API error for one of Django's ``Http404``, ``PermissionDenied`` or ``ValidationError``."""
+    if isinstance(error, Http404):
+        return NotFound(str(error) or None)
+    if isinstance(error, PermissionDenied):
+        return Forbidden(str(error) or None)
+    if isinstance(error, ValidationError):
+        if hasattr(error, "error_dict"):
+            messages = error.message_dict
+            general = " ".join(str(message) for message in messages.get(NON_FIELD_ERRORS, ()))
+            fields = {
+                name: " ".join(str(message) for message in texts)
+                for name, texts in messages.items()
+                if name != NON_FIELD_ERRORS
+            }
+            return BadRequest(general or (f"{next(iter(fields))} does not validate" if fields else None), fields=fields)
+        return BadRequest(" ".join(str(message) for message in error.messages) or None)
+    raise TypeError(f"{error!r} is not one of Django's errors that the API answers.")

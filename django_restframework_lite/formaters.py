@@ -12,6 +12,12 @@ With these, ``{"address": 1}`` is shown as ``{"address": "/api/address/1/"}``,
 and clients may send either form back, in bodies and in filters
 (``?address=/api/address/1/``).
 
+A view formater that removes fields says so with ``@hides("password")``: a
+hidden field is then neither filterable, orderable nor selectable with
+``?fields=``, and the descriptions leave it out. A formater that removes a field
+without declaring it only changes what is rendered; ``exclude`` on the datastore
+is what keeps a field from ever leaving the server.
+
 A formater that changes the shape of objects may describe that change, so that
 the OpenAPI document and the docs page show what really travels: a view
 formater carries ``describe_schema(properties, model)`` (it edits the JSON
@@ -23,7 +29,7 @@ it is named in the schema's description as one that may change members.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import quote, unquote, urlsplit
 
 from django.core.exceptions import ImproperlyConfigured
@@ -36,9 +42,12 @@ from .types import FormaterController, FormaterView, ViewFormater
 
 __all__ = [
     "BUILTIN_VIEW_FORMATERS",
+    "PK",
     "add_ressource_uri",
     "foreign_keys_format",
     "format_foreign_key",
+    "hidden_fields",
+    "hides",
     "parse_reference",
     "quote_identifier",
     "remove_id",
@@ -46,6 +55,49 @@ __all__ = [
 ]
 
 SchemaProperties = dict[str, dict[str, Any]]
+FormaterType = TypeVar("FormaterType", bound=Callable[..., Any])
+
+
+class _PrimaryKey:
+    """Stands for the pk of whatever model a formater renders: ``@hides(PK)``."""
+
+    def __repr__(self) -> str:
+        return "PK"
+
+
+PK: Any = _PrimaryKey()
+
+
+def hides(*names: str) -> Callable[[FormaterType], FormaterType]:
+    """Declare the fields a view formater removes from every object it renders.
+
+    ::
+
+        @hides("password", "last_login")
+        def without_secrets(view, obj):
+            obj.pop("password", None)
+            obj.pop("last_login", None)
+            return obj
+
+    It sets ``formater.hides``. A hidden field is not filterable, orderable or
+    selectable with ``?fields=``, and the schema, SPORE, OpenAPI and the docs
+    page leave it out. ``PK`` names the model's pk, whatever it is called.
+    """
+
+    def decorate(formater: FormaterType) -> FormaterType:
+        formater.hides = tuple(names)  # type: ignore[attr-defined]
+        return formater
+
+    return decorate
+
+
+def hidden_fields(formaters: Iterable[Callable[..., Any]], model: Model) -> frozenset[str]:
+    """Return the names of the fields ``formaters`` declare they hide from ``model``'s objects."""
+    names = set()
+    for formater in formaters:
+        for name in getattr(formater, "hides", ()):
+            names.add(model.pk_field.name if name is PK else name)
+    return frozenset(names)
 
 
 def quote_identifier(pk: Any) -> str:
@@ -70,6 +122,7 @@ def _describe_ressource_uri(properties: SchemaProperties, model: Model) -> None:
     properties["ressource_uri"] = {"type": "string", "readOnly": True, "description": "This object's URI."}
 
 
+@hides(PK)
 def remove_id(view: FormaterView, obj: dict[str, Any]) -> dict[str, Any]:
     """Drop the pk from the representation (put it after ``"add_ressource_uri"``)."""
     obj.pop(view.model.pk_field.name, None)

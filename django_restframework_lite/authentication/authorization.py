@@ -38,6 +38,14 @@ class Authorization:
         """Tell whether the authenticated ``user`` may do ``request``; True here."""
         return True
 
+    def check_object(self, request: HttpRequest, obj: dict[str, Any]) -> None:
+        """Refuse ``request`` on one object by raising ``Forbidden`` or ``NotFound`` (nothing here).
+
+        Runs on unique GET, HEAD, PUT, PATCH and DELETE once the object is read
+        (inside the write's transaction): a refused write writes nothing.
+        ``request.api_user`` is the authenticated identity.
+        """
+
 
 def _django_model_of(datastore: Any) -> Any:
     """Return the Django model class a datastore serves, or None when it serves no ORM model."""

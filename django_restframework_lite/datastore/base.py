@@ -217,9 +217,14 @@ class DataStore:
     def get_within(self, identifier: Any, scope: Scope = ()) -> dict[str, Any]:
         """Return the object, or raise ``NotFound`` when it does not exist or lies outside ``scope``."""
         row = self.get(identifier)
-        if scope and not all(matches(row, condition) for condition in scope):
+        if scope and not self.in_scope(row, scope):
             raise self.not_found(identifier)
         return row
+
+    @staticmethod
+    def in_scope(row: Mapping[str, Any], scope: Scope) -> bool:
+        """Tell whether ``row`` meets every condition of ``scope``."""
+        return all(matches(row, condition) for condition in scope)
 
     def create(self, data: Any, *, scope: Scope = ()) -> Any:
         """Validate ``data``, store it and return the new pk; on failure nothing is stored.

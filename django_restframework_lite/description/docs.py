@@ -34,6 +34,7 @@ def field_description(field: Field, pk: Field) -> dict[str, Any]:
         "required": client_must_send(field, pk),
         "nullable": bool(field.nullable),
         "pk": field is pk,
+        "read_only": bool(field.read_only) or (field is pk and pk.base_type == "integer"),
         "max_length": field.max_length,
         "choices": field.choices,
         # Bounds that only restate 64-bit integers say nothing to a reader.
@@ -49,11 +50,10 @@ def example_body(controller: Controller) -> dict[str, Any]:
 
     The docs page puts it in its forms, so that trying a POST starts from something valid.
     """
-    model = controller.model
-    pk = model.pk_field
+    pk = controller.model.pk_field
     body: dict[str, Any] = {}
-    for field in model.get_fields():
-        if field is pk and pk.base_type == "integer":
+    for field in controller.visible_fields:
+        if field is pk and pk.base_type == "integer" or field.read_only:
             continue
         value = field.example
         if field.choices:
@@ -90,7 +90,7 @@ def docs_context(api: Api, prefix: str) -> dict[str, Any]:
                 "detail_url": f"{prefix}{controller.ressource_name}/{{identifier}}/",
                 "list_verbs": list(controller.list_verbs),
                 "unique_verbs": list(controller.unique_verbs),
-                "fields": [field_description(field, model.pk_field) for field in model.get_fields()],
+                "fields": [field_description(field, model.pk_field) for field in controller.visible_fields],
                 "pk": model.pk_field.name,
                 "datastore": type(controller.datastore).__name__,
                 "pagination": None

@@ -27,21 +27,22 @@ def schema_index(api: Api, prefix: str) -> dict[str, dict[str, Any]]:
 
 
 def ressource_schema(controller: Controller) -> dict[str, dict[str, Any]]:
-    """Return the seed's ``schema/<ressource>/`` answer: every field but the pk."""
-    return controller.model.get_schema()
+    """Return the seed's ``schema/<ressource>/`` answer: every visible field but the pk."""
+    pk = controller.model.pk_field
+    return {field.name: field.get_schema() for field in controller.visible_fields if field is not pk}
 
 
 def client_must_send(field: Field, pk: Field) -> bool:
     """Tell whether a create must carry ``field``: a required field, or a pk the client chooses."""
     if field is pk:
         return pk.base_type != "integer"
-    return bool(field.required)
+    return bool(field.required) and not field.read_only
 
 
 def create_required_params(controller: Controller) -> list[str]:
     """Return the members a create must send."""
-    model = controller.model
-    return [field.name for field in model.get_fields() if client_must_send(field, model.pk_field)]
+    pk = controller.model.pk_field
+    return [field.name for field in controller.visible_fields if client_must_send(field, pk)]
 
 
 def spore_methods(controller: Controller) -> dict[str, dict[str, Any]]:

@@ -58,28 +58,31 @@ WRITE_VERBS = frozenset({"POST", "PUT", "PATCH"})
 def partial_parameters(controller: Controller) -> list[dict[str, Any]]:
     """Return the query parameter of the partial response option, if the ressource has one."""
     describe = getattr(controller.partial, "openapi_parameters", None)
-    return list(describe(controller.model)) if callable(describe) else []
+    return list(describe(controller.selectable)) if callable(describe) else []
 
 
 def filter_parameters(controller: Controller) -> list[dict[str, Any]]:
-    """Return one query parameter per field and per field lookup (``age``, ``age__gt`` ...)."""
+    """Return one query parameter per filterable field and allowed lookup (``age``, ``age__gt`` ...)."""
     parameters = []
-    fields = controller.model.get_fields()
+    allowed = controller.query_rules.filters
+    fields = [field for field in controller.model.get_fields() if field.name in allowed]
     schemas = body_field_schemas(controller, fields)
     for field in fields:
         value_schema = schemas[field.name]
         value_schema.pop("default", None)
         value_schema.pop("readOnly", None)
-        parameters.append(
-            {
-                "name": field.name,
-                "in": "query",
-                "required": False,
-                "description": f"Only objects whose {field.name} equals this value.",
-                "schema": value_schema,
-            }
-        )
-        for lookup in sorted(getattr(field, "lookups", ())):
+        lookups = allowed[field.name]
+        if "exact" in lookups:
+            parameters.append(
+                {
+                    "name": field.name,
+                    "in": "query",
+                    "required": False,
+                    "description": f"Only objects whose {field.name} equals this value.",
+                    "schema": value_schema,
+                }
+            )
+        for lookup in sorted(lookups):
             if lookup == "exact":
                 continue
             if lookup == "isnull":
@@ -111,7 +114,7 @@ def list_parameters(controller: Controller) -> list[dict[str, Any]]:
     if callable(describe):
         parameters.extend(describe())
     parameters.extend(partial_parameters(controller))
-    names = ", ".join(model.get_fields_name())
+    names = ", ".join(name for name in model.get_fields_name() if name in controller.query_rules.order)
     parameters.append(
         {
             "name": ORDER_BY_KEY,

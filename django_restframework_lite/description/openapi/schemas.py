@@ -93,12 +93,15 @@ def object_schema(controller: Controller) -> dict[str, Any]:
     model: Model = controller.model
     properties = {field.name: field_schema(field) for field in model.get_fields()}
     pk = model.pk_field
-    if pk.base_type == "integer":
-        properties[pk.name]["readOnly"] = True
+    for field in model.get_fields():
+        if field.read_only or field is pk and pk.base_type == "integer":
+            properties[field.name]["readOnly"] = True
     schema: dict[str, Any] = {"type": "object", "properties": properties}
     effects, custom = schema_effects(controller.view.formaters, "describe_schema")
     for effect in effects:
         effect(properties, model)
+    for name in set(model.get_fields_name()).difference(field.name for field in controller.visible_fields):
+        properties.pop(name, None)
     if custom:
         schema["description"] = f"Shaped by the view formaters {', '.join(custom)}, which may change these members."
     return schema
@@ -115,9 +118,10 @@ def body_field_schemas(controller: Controller, fields: list[Field]) -> dict[str,
 
 def create_schema(controller: Controller) -> dict[str, Any]:
     """Return the schema of a POST body: the store assigns an integer pk, so it is not sent."""
-    model: Model = controller.model
-    pk = model.pk_field
-    fields = [field for field in model.get_fields() if not (field is pk and pk.base_type == "integer")]
+    pk = controller.model.pk_field
+    fields = [
+        field for field in controller.visible_fields if not (field.read_only or field is pk and pk.base_type == "integer")
+    ]
     properties = body_field_schemas(controller, fields)
     properties["ressource_uri"] = {"type": "string", "description": "Ignored, so that a read object can be sent back."}
     required = [field.name for field in fields if field.required or field is pk]
@@ -128,10 +132,13 @@ def create_schema(controller: Controller) -> dict[str, Any]:
 
 
 def update_schema(controller: Controller) -> dict[str, Any]:
-    """Return the schema of a PUT/PATCH body: any subset of the fields; the pk only unchanged."""
-    model: Model = controller.model
-    properties = body_field_schemas(controller, model.get_fields())
-    properties[model.pk_field.name]["description"] = "May be sent back unchanged; it cannot be changed."
+    """Return the schema of a PUT/PATCH body: any subset of the fields; the pk and read-only ones only unchanged."""
+    pk = controller.model.pk_field
+    properties = body_field_schemas(controller, controller.visible_fields)
+    for field in controller.visible_fields:
+        if field is pk or field.read_only:
+            properties[field.name]["readOnly"] = True
+            properties[field.name]["description"] = "May be sent back unchanged; it cannot be changed."
     properties["ressource_uri"] = {"type": "string", "description": "Ignored, so that a read object can be sent back."}
     return {"type": "object", "properties": properties, "additionalProperties": False}
 
