@@ -13,8 +13,10 @@ from typing import Any
 from django.urls import path
 
 from django_restframework_lite import models
+from django_restframework_lite.authentication import Authentication
 from django_restframework_lite.controllers import Controller
 from django_restframework_lite.datastore import PythonListDataStore
+from django_restframework_lite.pagination import Pagination
 from django_restframework_lite.urls import include
 
 
@@ -113,6 +115,17 @@ def tag_endpoint(data: list[dict[str, Any]] | None = None) -> type[Controller]:
             "controller": {"list_verbs": ["GET", "POST"], "unique_verbs": ["GET", "PUT", "DELETE"]},
         },
     )
+
+
+class HeaderUser(Authentication):
+    """Anyone sending ``X-User`` is that user (a string); no header is anonymous."""
+
+    def get_user(self, request: Any) -> Any:
+        return request.headers.get("X-User")
+
+
+#: A pagination object named by dotted path in the settings tests.
+PAGE_OF_TWO = Pagination(2)
 
 
 class RateLimit:

@@ -85,10 +85,13 @@ def effective(cls: type, defaults: ProjectDefaults | None = None) -> Effective:
     view = getattr(cls, "view", None)
     if view is None:
         view = {}
+    # A misspelled default is reported once, as the setting's problem, not again for every controller.
+    controller_defaults = {key: value for key, value in defaults.controller_options.items() if key in CONTROLLER_OPTIONS}
+    view_defaults = {key: value for key, value in defaults.view_options.items() if key in VIEW_OPTIONS}
     return Effective(
         ressource if isinstance(ressource, dict) else None,
-        _merge(controller, defaults.controller_options) if isinstance(controller, dict) else None,
-        _merge(view, defaults.view_options) if isinstance(view, dict) else None,
+        _merge(controller, controller_defaults) if isinstance(controller, dict) else None,
+        _merge(view, view_defaults) if isinstance(view, dict) else None,
     )
 
 

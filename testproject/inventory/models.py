@@ -46,3 +46,28 @@ class Part(models.Model):
     stock = models.SmallIntegerField(default=0)
     price = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     label = models.CharField(max_length=30, blank=True)
+
+
+class Memo(models.Model):
+    """A row that belongs to a user, with fields the server writes: for the exposure and scope tests.
+
+    ``code`` is not editable, ``created``/``updated`` are set by Django, and
+    ``owner`` is whoever created the memo.
+    """
+
+    STATUSES = [("open", "open"), ("done", "done"), ("archived", "archived")]
+
+    owner = models.ForeignKey(
+        "auth.User", null=True, blank=True, on_delete=models.CASCADE, related_name="memos"
+    )
+    text = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=STATUSES, default="open")
+    code = models.CharField(max_length=20, editable=False, default="memo")
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.text
