@@ -27,3 +27,18 @@ class User(models.Model):
 
     def __str__(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+class Bookmark(models.Model):
+    """An address a Django account keeps, with a note: each account sees and edits only its own."""
+
+    owner = models.ForeignKey("auth.User", on_delete=models.CASCADE, related_name="bookmarks")
+    address = models.ForeignKey(Address, on_delete=models.CASCADE, related_name="bookmarks")
+    note = models.CharField(max_length=200, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.owner}: {self.address}"

@@ -11,4 +11,6 @@ urlpatterns = [
     path("api/", api_include(ADDRESSBOOK, name="addressbook", version="1.0", namespace="addressbook")),
     # The protected address book (API keys, rate limits, Basic, session): addressbook/protected.py.
     path("protected/", include("addressbook.protected")),
+    # Each Django account's own bookmarks and account (exposure rules and scope): addressbook/mine.py.
+    path("mine/", include("addressbook.mine")),
 ]

@@ -2,7 +2,8 @@
 
 Running it twice changes nothing the second time: rows are recognised by their
 natural keys (an address by all its fields, a user by first and last name, a
-note by its title) and only the missing ones are created. Tags need no loading:
+note by its title, an account by its username) and only the missing ones are
+created. The accounts ``alice`` and ``bob`` (password ``demo``) can try ``/mine/``. Tags need no loading:
 the ``tags`` endpoint serves a Python list that starts with a few entries.
 """
 
@@ -10,6 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -31,6 +33,8 @@ FIRST_NAMES = [
 ]  # fmt: skip
 LAST_NAMES = ["Doe", "Something", "Roger", "America", "Dupont", "Fury", "Martin", "Bernard", "Petit", "Durand"]
 
+ACCOUNTS = ["alice", "bob"]
+
 NOTES = [
     {"title": "Call John", "body": "About the address book demo.", "priority": 3},
     {"title": "Birthday list", "body": "Mary, Alice, Hugo.", "priority": 1},
@@ -46,10 +50,12 @@ class Command(BaseCommand):
         with transaction.atomic():
             addresses, new_addresses = self.load_addresses()
             users, new_users = self.load_users(addresses)
+            accounts, new_accounts = self.load_accounts()
         notes, new_notes = self.load_notes()
         self.stdout.write(
             f"addresses: {len(addresses)} ({new_addresses} new), "
-            f"users: {users} ({new_users} new), notes: {notes} ({new_notes} new)"
+            f"users: {users} ({new_users} new), notes: {notes} ({new_notes} new), "
+            f"accounts: {accounts} ({new_accounts} new)"
         )
 
     def load_addresses(self) -> tuple[list[Address], int]:
@@ -74,6 +80,16 @@ class Command(BaseCommand):
                 position += 1
         User.objects.bulk_create(missing)
         return len(FIRST_NAMES) * len(LAST_NAMES), len(missing)
+
+    def load_accounts(self) -> tuple[int, int]:
+        """Create the demo's Django accounts (password "demo") for the ``/mine/`` endpoints."""
+        model = get_user_model()
+        created = 0
+        for username in ACCOUNTS:
+            if not model.objects.filter(username=username).exists():
+                model.objects.create_user(username, f"{username}@example.com", "demo", first_name=username.title())
+                created += 1
+        return len(ACCOUNTS), created
 
     def load_notes(self) -> tuple[int, int]:
         """Create the missing notes through the same SQLite datastore the API serves."""
