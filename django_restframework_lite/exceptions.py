@@ -101,3 +101,7 @@ class UnsupportedMediaType(_StatusError):
 class TooManyRequests(_StatusError):
     status = 429
     default_message = "Too many requests: the rate limit is exceeded."
+
+
+#: The seed's name for ``TooManyRequests``, kept so that a ported import keeps working.
+TooManyRequest = TooManyRequests
