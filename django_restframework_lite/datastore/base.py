@@ -20,9 +20,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
+
 from ..exceptions import BadRequest, Conflict, NotFound
 from ..models import Field, FieldError, Model
 from ..models.base import invalid_message
+from .validators import ValidatorCall, validator_call
 
 ORDER_BY_KEY = "order_by"
 
@@ -78,6 +81,7 @@ class DataStore:
         self.model: Model = model() if isinstance(model, type) else model
         self.options = options
         self.validators: list[Any] = list(options.get("validators") or [])
+        self.validator_calls: list[ValidatorCall] = [self.prepare_validator(v) for v in self.validators]
         self.partial = options.get("partial")
         self.ressource_name: str | None = options.get("ressource_name")
         self.registry: dict[str, DataStore] = {}
@@ -91,14 +95,35 @@ class DataStore:
         if ressource_name is not None:
             self.ressource_name = ressource_name
 
+    def prepare_validator(self, validator: Any) -> ValidatorCall:
+        """Decide how ``validator`` is called; one this store cannot call, or naming no field of its model, is refused."""
+        try:
+            call = validator_call(validator)
+        except TypeError as error:
+            raise ImproperlyConfigured(f"validators: {error}") from None
+        unknown_fields = getattr(validator, "unknown_fields", None)
+        unknown = unknown_fields(self.model) if callable(unknown_fields) else []
+        if unknown:
+            raise ImproperlyConfigured(
+                f"validators: {validator!r} names {', '.join(map(repr, unknown))}, not a field of "
+                f"{type(self.model).__name__} (its fields: {', '.join(self.model.get_fields_name())})."
+            )
+        return call
+
     def derive_model(self) -> Model:
         raise TypeError(f"{type(self).__name__} needs a model: pass one or set ressource['model'].")
 
     # Validation -------------------------------------------------------------------------
 
     def validate(self, data: Any) -> dict[str, Any]:
-        """Validate a whole body for a create; raise ``BadRequest`` naming each bad field."""
-        return self.model.validate(data)
+        """Validate a whole body for a create, as the seed did: its fields, then the ressource validators.
+
+        Return the row as it would be stored; raise ``BadRequest`` naming each bad
+        field, or the validator's message (``"first_name,last_name must be unique together"``).
+        """
+        cleaned = self.model.validate(data)
+        self.run_validators(cleaned)
+        return cleaned
 
     def validate_fields(self, data: Any, current: dict[str, Any] | None = None) -> dict[str, Any]:
         """Validate only the given fields, for an update; raise ``BadRequest``."""
@@ -106,8 +131,13 @@ class DataStore:
 
     def run_validators(self, data: dict[str, Any], pk: Any = None) -> None:
         """Run the ressource-level validators on the full row ``data`` (``pk`` is its own, on update)."""
-        for validator in self.validators:
-            validator.validate(self, data, pk)
+        for call in self.validator_calls:
+            call(self, data, pk)
+
+    def rows_matching(self, values: dict[str, Any], limit: int) -> list[dict[str, Any]]:
+        """Return at most ``limit`` rows, by pk, whose fields equal ``values`` (already of the fields' types)."""
+        conditions = [Condition(self.model.get_field(name), "exact", value) for name, value in values.items()]
+        return self.fetch(conditions, [Ordering(self.model.pk_field)], 0, limit)
 
     def check_foreign_keys(self, data: dict[str, Any]) -> None:
         """Refuse a reference to a row that does not exist, with ``"<field> does not validate"``."""
@@ -255,10 +285,13 @@ class DataStore:
         return self.count_matching(conditions)
 
     def create(self, data: Any) -> Any:
-        """Validate ``data``, store it and return the new pk; on failure nothing is stored."""
-        cleaned = self.validate(data)
+        """Validate ``data``, store it and return the new pk; on failure nothing is stored.
+
+        ``validate()`` runs inside ``atomic()``, so that the validators' checks and the
+        insert are one unit: two creates cannot both pass ``UniqueTogether``.
+        """
         with self.atomic(operation="write"):
-            self.run_validators(cleaned)
+            cleaned = self.validate(data)
             self.check_foreign_keys(cleaned)
             return self.insert(cleaned)
 
