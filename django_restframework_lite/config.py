@@ -31,6 +31,7 @@ from django.core.management.base import SystemCheckError
 
 from .authentication import build_authorization as build_policy
 from .datastore import DataStore
+from .extensions import extension_problems
 from .formaters import add_ressource_uri, resolve_formaters
 from .models import Model
 from .ratelimit import BaseRateLimit
@@ -253,6 +254,8 @@ def controller_problems(cls: type) -> list[Problem]:
     view = rules.dict_attribute(cls, "view", required=False)
     if view is not None:
         view_rules(rules, view)
+    for check_id, key, message in extension_problems(ressource, controller, view):
+        rules.add(check_id, key, message)
     return rules.problems
 
 

@@ -86,7 +86,7 @@ def unusable_reason(validator: Any) -> str | None:
     try:
         inspect.signature(target).bind(None)
     except TypeError:
-        what = f"{name}.validate" if target is validate else name
+        what = f"{name}.validate" if target is validate else getattr(validator, "__name__", name)
         return f"{what} cannot be called with one value."
     except ValueError:  # a builtin without a signature
         return None
