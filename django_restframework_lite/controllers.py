@@ -16,6 +16,9 @@ and in the per-request ``BoundView``.
 A request goes through: authentication -> authorization -> rate limit -> the
 verb's handler; any ``ApiError`` becomes its JSON answer, with the rate-limit
 headers added to whatever is answered.
+
+``WSGIDispatcher`` (from ``dispatcher``) serves controllers without a Django
+project, as the seed's ``controllers.WSGIDispatcher`` did.
 """
 
 from __future__ import annotations
@@ -31,13 +34,14 @@ from .authentication import authenticate
 from .config import EndpointConfig, read_config
 from .datastore import DataStore
 from .datastore.base import ORDER_BY_KEY
+from .dispatcher import WSGIDispatcher
 from .exceptions import ApiError, BadRequest, PayloadTooLarge
 from .models import FieldError, Model
 from .responses import AllowedMethods, JsonResponse, error_response, read_json_object, without_body
 from .types import ControllerConfig, RessourceConfig
 from .views import BoundView, View
 
-__all__ = ["NO_IDENTIFIER", "Controller"]
+__all__ = ["NO_IDENTIFIER", "Controller", "WSGIDispatcher"]
 
 NO_IDENTIFIER: Any = object()
 

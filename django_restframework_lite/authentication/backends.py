@@ -76,6 +76,7 @@ class BasicAuthentication(Authentication):
         **options: Any,
     ) -> None:
         self.datastore = datastore
+        self.requires_database = datastore is None  # Django's auth users
         self.password_field = password_field
         self.options = options
         self.username_field = username_field
@@ -175,6 +176,7 @@ class DjangoAuthentication(Authentication):
     """
 
     www_authenticate = 'Session realm="api"'
+    requires_database = True
 
     def get_user(self, request: HttpRequest) -> Any:
         user = getattr(request, "user", None)

@@ -74,6 +74,9 @@ class DataStore:
     and ``partial``.
     """
 
+    #: True for a store of the Django ORM: a standalone ``WSGIDispatcher`` then sets up a database.
+    requires_database: bool = False
+
     def __init__(self, ressource_config: Any, model: type[Model] | Model | None = None, **options: Any) -> None:
         self.ressource_config = ressource_config
         if model is None:
