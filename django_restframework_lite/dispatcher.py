@@ -136,9 +136,13 @@ class WSGIDispatcher:
 
     The controllers are read and checked here, once: a misconfigured controller
     raises ``ImproperlyConfigured`` when the dispatcher is built, as ``include()`` does.
+    ``include_options`` are ``include()``'s (``name``, ``version``, ``base_url``...);
+    the seed's ``formats=["json"]`` is accepted, since JSON is what is served.
     """
 
-    def __init__(self, controllers: Sequence[type], **include_options: Any) -> None:
+    def __init__(self, controllers: Sequence[type], *, formats: Sequence[str] | None = None, **include_options: Any) -> None:
+        if formats is not None and list(formats) != ["json"]:
+            raise ImproperlyConfigured(f"WSGIDispatcher serves JSON only: formats={list(formats)!r} cannot be served.")
         self.controllers = list(controllers)
         self.include_options = include_options
         set_up_django(self.controllers)

@@ -17,6 +17,8 @@ uncalled:
   package passes the request;
 - a ``get_partials`` that takes no keyword arguments;
 - a datastore or field validator that cannot be called;
+- a ``DataStore`` subclass missing a hook its verbs need (``fetch()`` and co.),
+  the seed's ``filter()``/``get_list()`` being no substitute;
 - a seed ``response_class`` (built once as ``response_class(model, ressource_name)``
   and returning werkzeug responses) or any class that is not a Django ``HttpResponse``.
 
@@ -33,6 +35,7 @@ from typing import Any
 from django.http import HttpResponseBase
 
 from .authentication import Authentication
+from .datastore import DataStore
 from .datastore.validators import validator_call
 from .models import Field
 from .models.validators import unusable_reason
@@ -57,6 +60,7 @@ def extension_problems(ressource: Any, controller: Any, view: Any) -> list[Exten
     problems = list(datastore_validator_problems(ressource_options.get("validators")))
     if isinstance(ressource, dict):
         problems.extend(field_validator_problems(ressource.get("model")))
+        problems.extend(datastore_hook_problems(ressource.get("datastore"), controller))
     for where, options, key in (
         ("ressource", ressource_options, "partial"),
         ("controller", controller_options, "pagination"),
@@ -94,6 +98,42 @@ def datastore_validator_problems(validators: Any) -> Iterator[ExtensionProblem]:
             validator_call(validator)
         except TypeError as error:
             yield "E005", key, f"{error} (datastore.validators.Validator: validate(self, datastore, data))"
+
+
+# The hooks DataStore calls, and the verbs that need each (None: every store needs it).
+DATASTORE_HOOKS: dict[str, tuple[str, ...] | None] = {
+    "get": None,
+    "fetch": None,
+    "count_matching": None,
+    "insert": ("POST",),
+    "save": ("PUT", "PATCH"),
+    "remove": ("DELETE",),
+}
+
+
+def datastore_hook_problems(datastore: Any, controller: Any) -> Iterator[ExtensionProblem]:
+    """Refuse a user's ``DataStore`` subclass that leaves a hook its verbs need unimplemented."""
+    if not (isinstance(datastore, type) and issubclass(datastore, DataStore)):
+        return
+    verbs = set()
+    if isinstance(controller, dict):
+        for key in ("list_verbs", "unique_verbs"):
+            if isinstance(controller.get(key), (list, tuple)):
+                verbs.update(str(verb).upper() for verb in controller[key])
+    missing = [
+        f"{hook}()"
+        for hook, needed_by in DATASTORE_HOOKS.items()
+        if (needed_by is None or verbs.intersection(needed_by)) and getattr(datastore, hook) is getattr(DataStore, hook)
+    ]
+    if missing:
+        seed = [name for name in ("filter", "get_list", "paginate") if name in vars(datastore)]
+        note = f" (its {', '.join(seed)} from the seed is not what DataStore calls)" if seed else ""
+        yield (
+            "E001",
+            "ressource['datastore']",
+            f"{datastore.__name__} does not implement {', '.join(missing)}{note}: a DataStore implements get, fetch "
+            "and count_matching, and insert, save and remove for the verbs that write; the base class does the rest.",
+        )
 
 
 def field_validator_problems(model: Any) -> Iterator[ExtensionProblem]:

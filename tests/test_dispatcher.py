@@ -11,11 +11,14 @@ import os
 import subprocess
 import sys
 import textwrap
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from django.core import signals
 from django.core.exceptions import ImproperlyConfigured
+from django.db import close_old_connections
 from werkzeug.test import Client
 
 from django_restframework_lite import models
@@ -30,6 +33,20 @@ from django_restframework_lite.controllers import Controller, WSGIDispatcher
 from django_restframework_lite.datastore import DjangoModelDataStore, PythonListDataStore
 from django_restframework_lite.dispatcher import minimal_settings, requires_database
 from django_restframework_lite.ratelimit import RateLimit, RateLimitModel
+
+
+@pytest.fixture(autouse=True)
+def keep_test_connections() -> Iterator[None]:
+    """Do what Django's test client does around a request: leave the test's database connections alone.
+
+    A WSGI handler closes old connections when a request starts and finishes; in
+    a test that would touch (or close) the connections other tests hold.
+    """
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 class BookModel(models.Model):
@@ -176,3 +193,9 @@ def test_a_controller_using_django_users_gets_its_tables_in_a_sqlite_file(tmp_pa
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["401", "hi"]
     assert sorted(path.name for path in tmp_path.iterdir()) == ["db.sqlite3"]
+
+
+def test_the_seeds_formats_option_is_accepted_for_json_only() -> None:
+    assert Client(WSGIDispatcher([books_endpoint()], formats=["json"])).get("/books/1/").status_code == 200
+    with pytest.raises(ImproperlyConfigured, match=r"JSON only: formats=\['xml'\]"):
+        WSGIDispatcher([books_endpoint()], formats=["xml"])

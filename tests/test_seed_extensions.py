@@ -18,7 +18,7 @@ from selfdoc_api import urlconf
 from django_restframework_lite import models
 from django_restframework_lite.authentication import ApiKeyAuthentication, Authentication
 from django_restframework_lite.controllers import Controller
-from django_restframework_lite.datastore import PythonListDataStore
+from django_restframework_lite.datastore import DataStore, PythonListDataStore
 from django_restframework_lite.datastore.validators import UniqueTogether, Validator
 from django_restframework_lite.exceptions import BadRequest
 from django_restframework_lite.models.validators import FloatValidator, IntegerValidator, StringValidator
@@ -314,3 +314,47 @@ def test_a_json_response_subclass_and_a_function_both_serve(client: Any, serve: 
 
     serve(endpoint(view={"response_class": lambda data, status=200: JsonResponse({"wrapped": data}, status=status)}))
     assert client.get("/api/people/1/").json()["wrapped"]["name"] == "p1"
+
+
+# A datastore written for the seed ------------------------------------------------------------
+
+
+class SeedListStore(DataStore):
+    """A store written for the seed: get(), and filter()/get_list() instead of fetch()."""
+
+    def get(self, identifier: Any) -> dict[str, Any]:
+        return {}
+
+    def filter(self, **kwargs: Any) -> list[dict[str, Any]]:
+        return []
+
+    def get_list(self, offset: Any = None, count: Any = None, **kwargs: Any) -> list[dict[str, Any]]:
+        return self.filter(**kwargs)
+
+
+def test_a_datastore_without_the_hooks_its_verbs_need_is_refused() -> None:
+    cls = endpoint()
+    cls.ressource = {**cls.ressource, "datastore": SeedListStore}
+
+    message = refused(cls, "SeedListStore does not implement fetch(), count_matching(), insert(), save(), remove()", "E001")
+
+    assert "(its filter, get_list from the seed is not what DataStore calls)" in message
+
+
+def test_a_read_only_datastore_needs_only_the_read_hooks(client: Any, serve: Any) -> None:
+    class ReadOnlyStore(DataStore):
+        def get(self, identifier: Any) -> dict[str, Any]:
+            return {"id": identifier, "name": "only"}
+
+        def fetch(self, conditions: Any, ordering: Any, offset: int, count: Any) -> list[dict[str, Any]]:
+            return [self.get(1)]
+
+        def count_matching(self, conditions: Any) -> int:
+            return 1
+
+    cls = endpoint()
+    cls.ressource = {**cls.ressource, "datastore": ReadOnlyStore}
+    cls.controller = {"list_verbs": ["GET"], "unique_verbs": ["GET"]}
+    serve(cls)
+
+    assert client.get("/api/people/").json()["object_list"] == [{"id": 1, "name": "only", "ressource_uri": "/api/people/1/"}]
