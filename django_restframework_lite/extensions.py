@@ -97,7 +97,7 @@ def datastore_validator_problems(validators: Any) -> Iterator[ExtensionProblem]:
         try:
             validator_call(validator)
         except TypeError as error:
-            yield "E005", key, f"{error} (datastore.validators.Validator: validate(self, datastore, data))"
+            yield "E005", key, str(error)
 
 
 # The hooks DataStore calls, and the verbs that need each (None: every store needs it).

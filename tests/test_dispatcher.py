@@ -11,15 +11,13 @@ import os
 import subprocess
 import sys
 import textwrap
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from django.core import signals
 from django.core.exceptions import ImproperlyConfigured
-from django.db import close_old_connections
 from werkzeug.test import Client
+from wsgi_support import keep_test_connections  # noqa: F401  (a fixture)
 
 from django_restframework_lite import models
 from django_restframework_lite.authentication import (
@@ -34,19 +32,7 @@ from django_restframework_lite.datastore import DjangoModelDataStore, PythonList
 from django_restframework_lite.dispatcher import minimal_settings, requires_database
 from django_restframework_lite.ratelimit import RateLimit, RateLimitModel
 
-
-@pytest.fixture(autouse=True)
-def keep_test_connections() -> Iterator[None]:
-    """Do what Django's test client does around a request: leave the test's database connections alone.
-
-    A WSGI handler closes old connections when a request starts and finishes; in
-    a test that would touch (or close) the connections other tests hold.
-    """
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
+pytestmark = pytest.mark.usefixtures("keep_test_connections")
 
 
 class BookModel(models.Model):
