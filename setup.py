@@ -27,6 +27,7 @@ setup(
             "playwright>=1.40",
             "ruff>=0.6",
             "import-linter>=2.1",
+            "werkzeug>=3",
         ],
     },
     classifiers=[

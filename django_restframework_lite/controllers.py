@@ -28,6 +28,9 @@ Three hooks carry per-request rules, and work the same on every datastore::
             return {**data, "owner": request.api_user.pk}  # the server's value of a read-only field
 
 and ``Authorization.check_object(request, obj)`` on the authorization class.
+
+``WSGIDispatcher`` (from ``dispatcher``) serves controllers without a Django
+project, as the seed's ``controllers.WSGIDispatcher`` did.
 """
 
 from __future__ import annotations
@@ -43,13 +46,14 @@ from .authentication import authenticate
 from .config import EndpointConfig, read_config
 from .datastore import DataStore
 from .datastore.query import ORDER_BY_KEY, Condition
+from .dispatcher import WSGIDispatcher
 from .exceptions import DJANGO_ERRORS, ApiError, BadRequest, PayloadTooLarge, from_django
 from .models import FieldError, Model
 from .responses import AllowedMethods, JsonResponse, error_response, read_json_object, without_body
 from .types import ControllerConfig, RessourceConfig
 from .views import BoundView, View
 
-__all__ = ["NO_IDENTIFIER", "Controller"]
+__all__ = ["NO_IDENTIFIER", "Controller", "WSGIDispatcher"]
 
 NO_IDENTIFIER: Any = object()
 

@@ -129,3 +129,7 @@ def from_django(error: Exception) -> ApiError:
             return BadRequest(general or (f"{next(iter(fields))} does not validate" if fields else None), fields=fields)
         return BadRequest(" ".join(str(message) for message in error.messages) or None)
     raise TypeError(f"{error!r} is not one of Django's errors that the API answers.")
+
+
+#: The seed's name for ``TooManyRequests``, kept so that a ported import keeps working.
+TooManyRequest = TooManyRequests

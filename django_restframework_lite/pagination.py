@@ -42,6 +42,11 @@ class Pagination:
         return f"Pagination({self.max_result}, offset_key={self.offset_key!r}, count_key={self.count_key!r})"
 
     @property
+    def max(self) -> int:
+        """The seed's name for ``max_result``, for a ported subclass that reads it."""
+        return self.max_result
+
+    @property
     def query_parameters(self) -> tuple[str, ...]:
         """The query keys this pagination reads: never filters."""
         return (self.offset_key, self.count_key)

@@ -34,11 +34,18 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 
-from .exceptions import Conflict, NotFound, TooManyRequests
+from .exceptions import Conflict, NotFound, TooManyRequest, TooManyRequests
 from .models import Model, StringPkField
 from .models.fields import IntegerField, TimestampField
 
-__all__ = ["BaseRateLimit", "CacheRateLimit", "RateLimit", "RateLimitModel"]
+__all__ = [
+    "BaseRateLimit",
+    "CacheRateLimit",
+    "RateLimit",
+    "RateLimitModel",
+    "TooManyRequest",  # the seed imported its 429 error from here
+    "TooManyRequests",
+]
 
 
 class RateLimitModel(Model):

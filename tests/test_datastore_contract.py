@@ -7,11 +7,14 @@ what it held before.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
 from conftest import snapshot
+from django.core.exceptions import ImproperlyConfigured
 
+from django_restframework_lite.datastore.validators import UniqueTogether, Validator
 from django_restframework_lite.exceptions import ApiError, BadRequest, Conflict, NotFound
 from tests.stores import Stores
 
@@ -610,6 +613,54 @@ def test_unique_together_refuses_an_update_onto_another_row(stores: Stores) -> N
     pk = stores.item.create(item(name="saw", size="L"))
     error = refused(stores.item, BadRequest, stores.item.update, stores.item.get(pk), {"size": "S"})
     assert error.message == "name,size must be unique together"
+
+
+def test_validate_runs_the_validators_as_the_seed_did(stores: Stores) -> None:
+    stores.item.create(item(name="saw", size="S"))
+    with pytest.raises(BadRequest) as caught:
+        stores.item.validate(item(name="saw", size="S"))
+    assert caught.value.message == "name,size must be unique together"
+    assert stores.item.validate(item(name="saw", size="L"))["size"] == "L"
+
+
+class OneOfEachName(Validator):
+    """A validator written for the seed: ``validate(self, datastore, data)``, no pk."""
+
+    def validate(self, datastore: Any, data: dict[str, Any]) -> None:
+        for name in self.fields:
+            if datastore.get_list(**{name: data[name]}):
+                raise BadRequest(f"{name} is taken")
+
+
+def with_validators(store: Any, *validators: Any) -> Any:
+    """Return a store of the same kind over the same data, with other validators."""
+    other = type(store)(store.ressource_config, store.model, validators=list(validators))
+    other.bind(store.registry, store.ressource_name)
+    return other
+
+
+def test_a_seed_style_validator_runs_on_create_and_in_validate(stores: Stores) -> None:
+    store = with_validators(stores.item, OneOfEachName("name"))
+    store.create(item(name="saw"))
+    error = refused(store, BadRequest, store.create, item(name="saw", size="L"))
+    assert error.message == "name is taken"
+    with pytest.raises(BadRequest):
+        store.validate(item(name="saw", size="XL"))
+    assert store.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("validator", "message"),
+    [
+        (UniqueTogether("name", "colour"), "UniqueTogether('name', 'colour') names 'colour', not a field of"),
+        (Validator("name"), "Validator must implement validate(self, datastore, data)."),
+        (OneOfEachName, "OneOfEachName is a class: put an instance in validators"),
+        (object(), "object has no validate() method"),
+    ],
+)
+def test_a_validator_the_store_cannot_run_is_refused_when_it_is_built(stores: Stores, validator: Any, message: str) -> None:
+    with pytest.raises(ImproperlyConfigured, match=re.escape(message)):
+        with_validators(stores.item, validator)
 
 
 # Foreign keys --------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -146,7 +147,7 @@ def test_head_on_schema_has_no_body(client, addressbook):
 
 
 def spore_methods(name, create_params):
-    unique = f"/{name}/:identifier"
+    unique = f"/{name}/:identifier/"
     return {
         f"list_{name}": {"path": f"/{name}/", "method": "GET", "formats": ["json"], "required_params": []},
         f"create_{name}": {"path": f"/{name}/", "method": "POST", "formats": ["json"], "required_params": create_params},
@@ -192,7 +193,7 @@ def test_spore_of_a_read_only_ressource_has_no_write_method(client, settings):
 
     assert body["methods"] == {
         "list_catalog": {"path": "/catalog/", "method": "GET", "formats": ["json"], "required_params": []},
-        "get_catalog": {"path": "/catalog/:identifier", "method": "GET", "formats": ["json"], "required_params": ["identifier"]},
+        "get_catalog": {"path": "/catalog/:identifier/", "method": "GET", "formats": ["json"], "required_params": ["identifier"]},
     }
     assert body["name"] == "PRAF"
     assert body["version"] == "devel"
@@ -207,8 +208,60 @@ def test_spore_uses_patch_when_put_is_not_configured(client, settings):
     body = client.get("/p/spore/").json()
 
     assert body["methods"] == {
-        "update_books": {"path": "/books/:identifier", "method": "PATCH", "formats": ["json"], "required_params": ["identifier"]},
+        "update_books": {"path": "/books/:identifier/", "method": "PATCH", "formats": ["json"], "required_params": ["identifier"]},
     }
+
+
+def spore_request(client, description, method_name, *, identifier=None, payload=None):
+    """Call one SPORE method as a SPORE client does: base URL (less its final slash), then the path.
+
+    Each ``:param`` of the path takes the value given for it; a payload goes as a JSON body.
+    """
+    method = description["methods"][method_name]
+    path = method["path"]
+    for param in method["required_params"]:
+        if f":{param}" in path:
+            path = path.replace(f":{param}", str(identifier))
+    assert ":" not in path, path
+    url = description["base_url"].rstrip("/") + path
+    if payload is None:
+        return client.generic(method["method"], url)
+    return client.generic(method["method"], url, json.dumps(payload), content_type="application/json")
+
+
+def test_a_spore_client_can_call_every_method_as_described(client, addressbook):
+    description = client.get("/api/spore/").json()
+    called = set()
+    for ressource in ("address", "users", "tags", "notes"):
+        schema = client.get(f"/api/schema/{ressource}/").json()
+        required = description["methods"][f"create_{ressource}"]["required_params"]
+        # A pk the client chooses is left out of schema/ (as in the seed): any string will do.
+        payload = {name: schema[name]["example"] if name in schema else f"spore-{ressource}" for name in required}
+
+        created = spore_request(client, description, f"create_{ressource}", payload=payload)
+        assert created.status_code == 201, created.content
+        identifier = created["Location"].rstrip("/").rsplit("/", 1)[-1]
+        answers = {
+            f"list_{ressource}": spore_request(client, description, f"list_{ressource}"),
+            f"get_{ressource}": spore_request(client, description, f"get_{ressource}", identifier=identifier),
+            f"update_{ressource}": spore_request(
+                client, description, f"update_{ressource}", identifier=identifier, payload=payload
+            ),
+            f"delete_{ressource}": spore_request(client, description, f"delete_{ressource}", identifier=identifier),
+        }
+        assert {name: answer.status_code for name, answer in answers.items()} == {
+            f"list_{ressource}": 200,
+            f"get_{ressource}": 200,
+            f"update_{ressource}": 200,
+            f"delete_{ressource}": 204,
+        }
+        called.update(answers, {f"create_{ressource}"})
+    assert called == set(description["methods"])
+
+
+def test_spore_paths_end_with_a_slash(client, addressbook):
+    methods = client.get("/api/spore/").json()["methods"]
+    assert all(method["path"].endswith("/") for method in methods.values())
 
 
 # Switches, scope and authentication -------------------------------------------------------
@@ -367,6 +420,23 @@ def test_docs_page_needs_no_staticfiles_app(client, settings, addressbook):
 
     assert client.get("/api/docs/").status_code == 200
     assert client.get("/api/docs/assets/docs.css").status_code == 200
+
+
+def test_docs_page_needs_no_templates_setting(client, settings, addressbook):
+    settings.TEMPLATES = []  # what Django reads from settings that have no TEMPLATES entry
+
+    response = client.get("/api/docs/")
+
+    assert response.status_code == 200
+    assert '<section class="ressource" id="ressource-users" data-ressource="users">' in response.content.decode()
+
+
+def test_docs_page_is_taken_from_the_project_templates_first(client, settings, addressbook, tmp_path):
+    (tmp_path / "django_restframework_lite").mkdir()
+    (tmp_path / "django_restframework_lite" / "docs.html").write_text("Our own page for {{ name }}")
+    settings.TEMPLATES = [{"BACKEND": "django.template.backends.django.DjangoTemplates", "DIRS": [str(tmp_path)]}]
+
+    assert client.get("/api/docs/").content == b"Our own page for addressbook"
 
 
 class StrictModel(models.Model):

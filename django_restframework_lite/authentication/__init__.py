@@ -27,9 +27,13 @@ from .authorization import Authorization, DjangoModelPermissions, build_authoriz
 from .backends import ApiKeyAuthentication, BasicAuthentication, DjangoAuthentication
 from .base import API_KEY_HEADER, Authentication, authenticate
 
+#: The seed's name for the authorization its tutorial pairs with ``ApiKeyAuthentication``.
+ApiKeyAuthorization = Authorization
+
 __all__ = [
     "API_KEY_HEADER",
     "ApiKeyAuthentication",
+    "ApiKeyAuthorization",
     "Authentication",
     "Authorization",
     "BasicAuthentication",

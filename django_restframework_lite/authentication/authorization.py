@@ -20,6 +20,9 @@ class Authorization:
     ``check_auth(request)`` itself for finer rules.
     """
 
+    #: True when it reads Django's own tables (permissions): see ``Authentication.requires_database``.
+    requires_database: bool = False
+
     def __init__(self, authentication: Authentication, *, controller: Any = None) -> None:
         if authentication is None:
             raise ImproperlyConfigured(f"{type(self).__name__} needs an authentication to identify users.")
@@ -72,6 +75,7 @@ class DjangoModelPermissions(Authorization):
     ``BasicAuthentication()`` without a datastore.
     """
 
+    requires_database = True
     perms_map: dict[str, list[str]] = {
         "GET": [],
         "HEAD": [],

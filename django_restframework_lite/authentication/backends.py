@@ -74,6 +74,7 @@ class BasicAuthentication(Authentication):
         password_field: str = "password",
     ) -> None:
         self.datastore = datastore
+        self.requires_database = datastore is None  # Django's auth users
         self.password_field = password_field
         self.username_field = username_field
         if datastore is not None:
@@ -172,6 +173,7 @@ class DjangoAuthentication(Authentication):
     """
 
     www_authenticate = 'Session realm="api"'
+    requires_database = True
 
     def get_user(self, request: HttpRequest) -> Any:
         user = getattr(request, "user", None)

@@ -42,11 +42,15 @@ class Authentication:
 
     Subclasses implement ``get_user(request)``. ``query_parameters`` names the
     query keys the backend reads credentials from; the controller never treats
-    them as filters. ``www_authenticate`` is the challenge a 401 carries.
+    them as filters. ``www_authenticate`` is the challenge a 401 carries;
+    ``requires_database`` says whether it reads Django's own tables.
     """
 
     query_parameters: tuple[str, ...] = ()
     www_authenticate: str = 'Api realm="api"'
+    #: True when the backend reads Django's own tables (auth users, sessions): a standalone
+    #: ``WSGIDispatcher`` then creates them in a SQLite file.
+    requires_database: bool = False
 
     def get_user(self, request: HttpRequest) -> Any:
         """Return the user sending ``request``, or None for an anonymous request."""

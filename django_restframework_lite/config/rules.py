@@ -19,6 +19,7 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 
 from ..datastore import DataStore
+from ..extensions import extension_problems
 from ..formaters import resolve_formaters
 from ..models import Model
 from .defaults import ProjectDefaults, project_defaults
@@ -190,6 +191,8 @@ def controller_problems(cls: type) -> list[Problem]:
     view = rules.dict_attribute("view", dicts.view)
     if view is not None:
         view_rules(rules, view)
+    for check_id, key, message in extension_problems(ressource, controller, view):
+        rules.add(check_id, key, message)
     return rules.problems
 
 

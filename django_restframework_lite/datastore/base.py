@@ -19,6 +19,8 @@ import contextlib
 from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
+from django.core.exceptions import ImproperlyConfigured
+
 from ..exceptions import BadRequest, Conflict, NotFound
 from ..models import Field, Model
 from ..models.base import invalid_message
@@ -35,6 +37,7 @@ from .query import (
     parse_scope,
 )
 from .query import convert_filter_value as _convert_filter_value
+from .validators import ValidatorCall, validator_call
 
 __all__ = ["ORDER_BY_KEY", "Condition", "DataStore", "Ordering", "QueryRules", "fold_case"]
 
@@ -52,6 +55,9 @@ class DataStore:
     parameters of its constructor, so that an unknown option is an error.
     """
 
+    #: True for a store of the Django ORM: a standalone ``WSGIDispatcher`` then sets up a database.
+    requires_database: bool = False
+
     def __init__(
         self,
         ressource_config: Any,
@@ -65,6 +71,7 @@ class DataStore:
             model = self.derive_model()
         self.model: Model = model() if isinstance(model, type) else model
         self.validators: list[Any] = list(validators or [])
+        self.validator_calls: list[ValidatorCall] = [self.prepare_validator(v) for v in self.validators]
         # ``partial`` is a ressource option the controller reads (``Partial()``); a store has no use for it.
         self.ressource_name: str | None = None
         self.registry: dict[str, DataStore] = {}
@@ -78,14 +85,35 @@ class DataStore:
         if ressource_name is not None:
             self.ressource_name = ressource_name
 
+    def prepare_validator(self, validator: Any) -> ValidatorCall:
+        """Decide how ``validator`` is called; one this store cannot call, or naming no field of its model, is refused."""
+        try:
+            call = validator_call(validator)
+        except TypeError as error:
+            raise ImproperlyConfigured(f"validators: {error}") from None
+        unknown_fields = getattr(validator, "unknown_fields", None)
+        unknown = unknown_fields(self.model) if callable(unknown_fields) else []
+        if unknown:
+            raise ImproperlyConfigured(
+                f"validators: {validator!r} names {', '.join(map(repr, unknown))}, not a field of "
+                f"{type(self.model).__name__} (its fields: {', '.join(self.model.get_fields_name())})."
+            )
+        return call
+
     def derive_model(self) -> Model:
         raise TypeError(f"{type(self).__name__} needs a model: pass one or set ressource['model'].")
 
     # Validation -------------------------------------------------------------------------
 
     def validate(self, data: Any) -> dict[str, Any]:
-        """Validate a whole body for a create; raise ``BadRequest`` naming each bad field."""
-        return self.model.validate(data)
+        """Validate a whole body for a create, as the seed did: its fields, then the ressource validators.
+
+        Return the row as it would be stored; raise ``BadRequest`` naming each bad
+        field, or the validator's message (``"first_name,last_name must be unique together"``).
+        """
+        cleaned = self.model.validate(data)
+        self.run_validators(cleaned)
+        return cleaned
 
     def validate_fields(self, data: Any, current: dict[str, Any] | None = None) -> dict[str, Any]:
         """Validate only the given fields, for an update; raise ``BadRequest``."""
@@ -93,8 +121,13 @@ class DataStore:
 
     def run_validators(self, data: dict[str, Any], pk: Any = None) -> None:
         """Run the ressource-level validators on the full row ``data`` (``pk`` is its own, on update)."""
-        for validator in self.validators:
-            validator.validate(self, data, pk)
+        for call in self.validator_calls:
+            call(self, data, pk)
+
+    def rows_matching(self, values: dict[str, Any], limit: int) -> list[dict[str, Any]]:
+        """Return at most ``limit`` rows, by pk, whose fields equal ``values`` (already of the fields' types)."""
+        conditions = [Condition(self.model.get_field(name), "exact", value) for name, value in values.items()]
+        return self.fetch(conditions, [Ordering(self.model.pk_field)], 0, limit)
 
     def check_foreign_keys(self, data: dict[str, Any]) -> None:
         """Refuse a reference to a row that does not exist, with ``"<field> does not validate"``."""
@@ -229,12 +262,13 @@ class DataStore:
     def create(self, data: Any, *, scope: Scope = ()) -> Any:
         """Validate ``data``, store it and return the new pk; on failure nothing is stored.
 
-        A row that would fall outside ``scope`` is refused (400 naming the field).
+        ``validate()`` runs inside ``atomic()``, so that the validators' checks and the
+        insert are one unit: two creates cannot both pass ``UniqueTogether``. A row
+        that would fall outside ``scope`` is refused (400 naming the field).
         """
-        cleaned = self.validate(data)
         with self.atomic(operation="write"):
+            cleaned = self.validate(data)
             self.check_scope(cleaned, scope)
-            self.run_validators(cleaned)
             self.check_foreign_keys(cleaned)
             return self.insert(cleaned)
 

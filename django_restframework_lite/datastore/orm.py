@@ -49,6 +49,8 @@ _ADVISORY_LOCK_CLASS = 0x44524C  # first key of pg_advisory_xact_lock(int, int):
 class DjangoModelDataStore(DataStore):
     """Serve a Django model class or QuerySet; see the module docstring."""
 
+    requires_database = True
+
     def __init__(
         self,
         ressource_config: type[models.Model] | models.QuerySet,

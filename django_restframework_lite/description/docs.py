@@ -3,6 +3,11 @@
 ``docs_context(api, prefix)`` is the page's data; the template renders it, and
 the page's JS and CSS are served by the API itself (``docs/assets/<file>``), so
 the page works whether or not the project serves static files.
+
+The template is looked up through the project's template engines first, so a
+project may override ``django_restframework_lite/docs.html``; a project with no
+``TEMPLATES`` setting (a one-file app under ``WSGIDispatcher``) gets it from a
+template engine of the app's own, so the page works there too.
 """
 
 from __future__ import annotations
@@ -12,13 +17,18 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
+from django.http import HttpRequest
+from django.template import Context, Engine, TemplateDoesNotExist
+from django.template.loader import get_template
+
 from ..api import Api
 from ..controllers import Controller
 from ..models.fields import INT64_MAX, INT64_MIN, Field
 from .openapi.security import security_schemes_of
 from .seed import client_must_send
 
-STATIC_DIR = Path(__file__).resolve().parent.parent / "static" / "django_restframework_lite"
+PACKAGE_DIR = Path(__file__).resolve().parent.parent
+STATIC_DIR = PACKAGE_DIR / "static" / "django_restframework_lite"
 # The docs page's own assets, served by the API itself so that the page works
 # whether or not the project serves static files (a wheel under runserver, say).
 DOCS_ASSETS = {"docs.js": "text/javascript; charset=utf-8", "docs.css": "text/css; charset=utf-8"}
@@ -130,3 +140,18 @@ def asset_url(prefix: str, filename: str) -> str:
     """Return an asset's URL, versioned by its content so that a cached copy never outlives a change."""
     digest = hashlib.sha256(read_asset(filename)).hexdigest()[:12]
     return f"{prefix}docs/assets/{filename}?v={digest}"
+
+
+@functools.lru_cache(maxsize=1)
+def own_template_engine() -> Engine:
+    """Return the engine that finds the app's templates when the project's engines do not."""
+    return Engine(dirs=[str(PACKAGE_DIR / "templates")], app_dirs=False)
+
+
+def render_docs_page(context: dict[str, Any], request: HttpRequest) -> str:
+    """Render the docs page: with the project's engines if one finds the template, else with the app's own."""
+    try:
+        template = get_template(DOCS_TEMPLATE)
+    except TemplateDoesNotExist:
+        return own_template_engine().get_template(DOCS_TEMPLATE).render(Context(context))
+    return template.render(context, request)

@@ -49,7 +49,7 @@ def spore_methods(controller: Controller) -> dict[str, dict[str, Any]]:
     """Return the SPORE methods of one controller, only for the verbs it is configured with."""
     name = controller.ressource_name
     list_path = f"/{name}/"
-    unique_path = f"/{name}/:identifier"
+    unique_path = f"/{name}/:identifier/"
     list_verbs = set(controller.list_verbs)
     unique_verbs = set(controller.unique_verbs)
     methods: dict[str, dict[str, Any]] = {}

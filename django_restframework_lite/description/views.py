@@ -14,14 +14,13 @@ from collections.abc import Callable
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.template.loader import render_to_string
 from django.urls import URLPattern, path
 
 from ..api import Api, mount_prefix
 from ..config import check_reserved_names
 from ..exceptions import NotFound
 from ..responses import AllowedMethods, JsonResponse, serve
-from .docs import DOCS_ASSETS, DOCS_TEMPLATE, asset_url, docs_context, read_asset
+from .docs import DOCS_ASSETS, asset_url, docs_context, read_asset, render_docs_page
 from .openapi import openapi_document
 from .seed import ressource_schema, schema_index, spore_description
 
@@ -68,7 +67,7 @@ def docs_answer(api: Api, request: HttpRequest, prefix: str) -> HttpResponse:
     context = docs_context(api, prefix)
     context["stylesheet_url"] = asset_url(prefix, "docs.css")
     context["script_url"] = asset_url(prefix, "docs.js")
-    html = render_to_string(DOCS_TEMPLATE, context, request=request)
+    html = render_docs_page(context, request)
     return HttpResponse(html, content_type="text/html; charset=utf-8")
 
 

@@ -4,6 +4,7 @@
 as in the seed's tutorial.
 """
 
+from . import validators
 from .base import Model
 from .fields import (
     BooleanField,
@@ -38,4 +39,5 @@ __all__ = [
     "StringForeingKey",
     "StringPkField",
     "TimestampField",
+    "validators",
 ]

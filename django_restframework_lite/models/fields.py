@@ -11,9 +11,29 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime, timezone
 from typing import Any, ClassVar
+
+from .errors import FieldError
+from .validators import value_check
+
+__all__ = [
+    "BooleanField",
+    "DateTimeField",
+    "Field",
+    "FieldError",
+    "FloatField",
+    "ForeignKeyField",
+    "IntForeign",
+    "IntegerField",
+    "PkField",
+    "StringField",
+    "StringForeignKey",
+    "StringForeingKey",
+    "StringPkField",
+    "TimestampField",
+]
 
 INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
@@ -25,10 +45,6 @@ _INTEGER_TEXT = re.compile(r"^[+-]?\d+$")
 COMMON_LOOKUPS = frozenset({"exact", "in", "isnull"})
 ORDERED_LOOKUPS = frozenset({"gt", "gte", "lt", "lte"})
 TEXT_LOOKUPS = frozenset({"contains", "icontains", "startswith"})
-
-
-class FieldError(ValueError):
-    """A value does not fit a field; the message says why, for the ``fields`` dict."""
 
 
 def check_text(value: str) -> str:
@@ -62,14 +78,16 @@ class Field:
 
     Subclasses set ``base_type`` (the name used in schemas), ``example`` and
     override ``check_type()`` (JSON value) and ``from_text()`` (query string).
-    ``validators`` are extra callables ``f(value)`` that raise ``FieldError``.
+    ``validators`` are extra checks run after those: callables ``f(value)`` that
+    raise ``FieldError``, or the seed's objects whose ``validate(value)`` returns
+    a bool (``models.validators``).
     ``read_only=True`` makes the field the server's: it is rendered, but a client
     may not send it (POST), or only unchanged (PUT/PATCH).
     """
 
     base_type: ClassVar[str] = "string"
     example: ClassVar[Any] = "Hello World"
-    validators: ClassVar[tuple[Callable[[Any], None], ...]] = ()
+    validators: ClassVar[Sequence[Any]] = ()
     lookups: ClassVar[frozenset[str]] = COMMON_LOOKUPS | ORDERED_LOOKUPS
     is_pk: ClassVar[bool] = False
 
@@ -109,6 +127,8 @@ class Field:
         }
         if default is not NOT_PROVIDED:
             self.options["default"] = default
+        # How each entry of ``validators`` is run, decided once per field.
+        self.value_checks: tuple[Callable[[Any], None], ...] = tuple(map(value_check, self.validators))
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"
@@ -123,8 +143,8 @@ class Field:
             raise FieldError("This field may not be null.")
         value = self.check_type(value)
         self.check_options(value)
-        for validator in self.validators:
-            validator(value)
+        for check in self.value_checks:
+            check(value)
         return value
 
     def check_type(self, value: Any) -> Any:
