@@ -23,7 +23,7 @@ from django.urls import get_resolver
 from django.urls.exceptions import Resolver404
 from django.utils.encoding import escape_uri_path
 
-from .config import read_configs
+from .config import ControllerConfigurationError, Problem, read_configs
 from .controllers import Controller
 from .datastore import DataStore
 from .exceptions import BadRequest, NotFound
@@ -77,13 +77,19 @@ class Api:
         for cls in self.controller_classes:
             if not (isinstance(cls, type) and issubclass(cls, Controller)):
                 raise TypeError(f"include() takes Controller subclasses, not {cls!r}.")
-        self.registry: dict[str, DataStore] = {}
-        self.controllers: list[Controller] = []
-        for config in read_configs(self.controller_classes):
-            controller = config.controller_class(config)
+        self.controllers: list[Controller] = [config.controller_class(config) for config in read_configs(controllers)]
+        # Every store is registered before any is bound: a foreign key finds its target whatever the order.
+        self.registry: dict[str, DataStore] = {c.ressource_name: c.datastore for c in self.controllers}
+        for controller in self.controllers:
             controller.datastore.bind(self.registry, controller.ressource_name)
-            self.registry[controller.ressource_name] = controller.datastore
-            self.controllers.append(controller)
+        siblings = {controller.ressource_name: controller for controller in self.controllers}
+        problems = [
+            Problem("E005", controller.config.label, f"controller['options']['{option}']", message)
+            for controller in self.controllers
+            for option, message in controller.bind_relations(siblings)
+        ]
+        if problems:
+            raise ControllerConfigurationError(problems)
 
     def __repr__(self) -> str:
         return f"<Api {self.name} {self.version}: {', '.join(c.ressource_name for c in self.controllers)}>"

@@ -39,16 +39,17 @@ from typing import Any, ClassVar
 
 from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.utils.encoding import escape_uri_path
 
 from . import conditional
 from .authentication import authenticate
 from .config import EndpointConfig, read_config
 from .datastore import DataStore
-from .datastore.query import ORDER_BY_KEY, Condition
+from .datastore.query import Condition
 from .dispatcher import WSGIDispatcher
 from .exceptions import DJANGO_ERRORS, ApiError, BadRequest, PayloadTooLarge, from_django
+from .listing import parent_key, select
 from .models import FieldError, Model
+from .relations import EXPAND_KEY, SEARCH_KEY, Relations, resolve_relations
 from .responses import AllowedMethods, JsonResponse, error_response, read_json_object, without_body
 from .types import ControllerConfig, RessourceConfig
 from .views import BoundView, View
@@ -113,7 +114,8 @@ class Controller:
         self._scoped = cls.scope is not Controller.scope
         self._before_write = cls.before_write is not Controller.before_write
         self._check_object = getattr(self.authorization, "check_object", None)
-        reserved: set[str] = set()
+        self.relations = Relations()  # across foreign keys: resolved by bind_relations() once the siblings exist
+        reserved: set[str] = {SEARCH_KEY, EXPAND_KEY}
         for option in (self.pagination, self.partial, self.authentication):
             reserved.update(getattr(option, "query_parameters", ()) or ())
         self.reserved_parameters = frozenset(reserved)
@@ -136,10 +138,13 @@ class Controller:
 
     # The request pipeline ----------------------------------------------------------------
 
-    def dispatch(self, request: HttpRequest, identifier: Any = NO_IDENTIFIER, *, prefix: str = "/") -> HttpResponse:
+    def dispatch(
+        self, request: HttpRequest, identifier: Any = NO_IDENTIFIER, *, prefix: str = "/", parent: Any = None
+    ) -> HttpResponse:
         """Answer one request to the list endpoint, or to the unique one when ``identifier`` is given.
 
         ``prefix`` is the URL-quoted mount path of the API (``"/api/"``): links start with it.
+        ``parent`` is ``(hop, parent identifier)`` on a nested route (``address/1/users/``).
         """
         unique = identifier is not NO_IDENTIFIER
         rate_headers: dict[str, str] | None = None
@@ -163,6 +168,8 @@ class Controller:
                 view = self.view.bind(request, prefix)
                 if unique:
                     response = self._handlers[True, method](request, query, view, self.clean_identifier(identifier))
+                elif parent is not None:
+                    response = self._handlers[False, method](request, query, view, parent=parent)
                 else:
                     response = self._handlers[False, method](request, query, view)
                 if method == "GET" or method == "HEAD":
@@ -228,6 +235,26 @@ class Controller:
         self.check_object(request, current)
         return current
 
+    def bind_relations(self, siblings: dict[str, Controller]) -> list[tuple[str, str]]:
+        """Resolve the options that cross foreign keys to the sibling endpoints; return the problems."""
+        self.relations, problems = resolve_relations(self, self.options, siblings)
+        return problems
+
+    def visible_scope(self, request: HttpRequest) -> list[Condition] | None:
+        """Return the scope of the rows this endpoint would show ``request``, or None when it would show none.
+
+        Other endpoints ask before filtering, ordering or embedding across a
+        foreign key to this one: a row this endpoint hides never shows through them.
+        """
+        try:
+            if self.authentication is not None:
+                authenticate(request, self.authentication)
+            if self.authorization is not None:
+                self.authorization.check_auth(request)
+        except ApiError:
+            return None
+        return self.request_scope(request)
+
     def clean_identifier(self, identifier: Any) -> Any:
         """Convert the URL's identifier to the pk's type; one that cannot be a pk is a 404."""
         try:
@@ -268,36 +295,42 @@ class Controller:
 
     # Verb handlers ----------------------------------------------------------------------
 
-    def get_list(self, request: HttpRequest, query: Any, view: BoundView) -> HttpResponse:
-        """GET on the list endpoint: ``{"meta": {...}, "object_list": [...]}``."""
-        filters = self.get_filters(query)
+    def get_list(self, request: HttpRequest, query: Any, view: BoundView, parent: Any = None) -> HttpResponse:
+        """GET on the list endpoint: ``{"meta": {...}, "object_list": [...]}``.
+
+        ``parent`` is ``(hop, identifier)`` on a nested route: only that parent's children.
+        """
         keep = self.partial.get_fields(query, self.selectable) if self.partial is not None else None
-        echo = filters if ORDER_BY_KEY not in filters else {k: v for k, v in filters.items() if k != ORDER_BY_KEY}
-        scope = self.request_scope(request)
-        pagination = self.pagination
-        if pagination is None:
-            objects, _ = self.datastore.page(filters, rules=self.query_rules, scope=scope)
-            meta: dict[str, Any] = {"filters": echo}
-        else:
-            offset, count = pagination.paginate(query)
-            objects, total = self.datastore.page(filters, offset, count, rules=self.query_rules, scope=scope)
-            meta = pagination.get_meta(
-                offset=offset, count=count, total_count=total, path=escape_uri_path(request.path), query=query
-            )
-            meta["filters"] = echo
+        selection = select(self, request, query, parent)
+        selection.meta["filters"] = selection.filters
         formaters = view.formaters
         object_list = []
-        for obj in objects:
+        for obj in selection.rows:
+            obj = dict(obj)
             for formater in formaters:
                 obj = formater(view, obj)
-            if keep is not None:
-                obj = {key: value for key, value in obj.items() if key in keep}
             object_list.append(obj)
-        return self.respond({"meta": meta, "object_list": object_list})
+        for name in selection.expand:
+            self.relations.embed(name, selection.rows, object_list, request, view.prefix)
+        if keep is not None:
+            object_list = [{key: value for key, value in obj.items() if key in keep} for obj in object_list]
+        return self.respond({"meta": selection.meta, "object_list": object_list})
 
-    def create(self, request: HttpRequest, query: Any, view: BoundView) -> HttpResponse:
-        """POST on the list endpoint: 201, ``Location`` and the new object."""
-        data = self.model.check_read_only(self.read_body(request), None)
+    def create(self, request: HttpRequest, query: Any, view: BoundView, parent: Any = None) -> HttpResponse:
+        """POST on the list endpoint: 201, ``Location`` and the new object.
+
+        On a nested route the parent sets the foreign key; a body naming another parent is a 400.
+        """
+        data = self.read_body(request)
+        if parent is not None:
+            hop, identifier = parent
+            value = parent_key(request, hop, identifier)
+            name = hop.field.name
+            if name in data and data.pop(name) != value:
+                raise BadRequest(f"{name} does not validate", fields={name: f"This route creates children of {identifier}."})
+        data = self.model.check_read_only(data, None)
+        if parent is not None:
+            data[name] = value
         if self._before_write:
             data = self.before_write(request, data, None)
         pk = self.datastore.create(data, scope=self.request_scope(request))
@@ -309,9 +342,15 @@ class Controller:
     def get_unique(self, request: HttpRequest, query: Any, view: BoundView, identifier: Any) -> HttpResponse:
         """GET on the unique endpoint: the object."""
         keep = self.partial.get_fields(query, self.selectable) if self.partial is not None else None
+        expand = self.relations.expand_names(query[EXPAND_KEY]) if EXPAND_KEY in query else []
         obj = self.datastore.get_within(identifier, self.request_scope(request))
         self.check_object(request, obj)
-        return self.respond(self.render(view, obj, keep))
+        rendered = self.render(view, dict(obj))
+        for name in expand:
+            self.relations.embed(name, [obj], [rendered], request, view.prefix)
+        if keep is not None:
+            rendered = {key: value for key, value in rendered.items() if key in keep}
+        return self.respond(rendered)
 
     def update(self, request: HttpRequest, query: Any, view: BoundView, identifier: Any) -> HttpResponse:
         """PUT or PATCH: change only the fields given; 200 and the updated object."""

@@ -33,6 +33,7 @@ from django.urls import URLPattern, URLResolver, path, re_path
 from . import description
 from .api import Api, mount_prefix
 from .controllers import Controller
+from .relations import Hop
 
 __all__ = ["Api", "ApiPatterns", "include"]
 
@@ -61,6 +62,20 @@ def detail_view(controller: Controller) -> Callable[..., HttpResponse]:
     return view
 
 
+def nested_view(controller: Controller, hop: Hop) -> Callable[..., HttpResponse]:
+    """Return the view of a nested list route: ``address/<parent>/users/`` lists that address's users."""
+
+    def view(request: HttpRequest, parent: Any, **mount_kwargs: Any) -> HttpResponse:
+        return controller.dispatch(request, prefix=mount_prefix(request, 3), parent=(hop, parent))
+
+    return view
+
+
+def converter(controller: Controller) -> str:
+    """Return the path converter of ``controller``'s identifiers."""
+    return "int" if controller.model.pk_field.base_type == "integer" else "str"
+
+
 def build_urlpatterns(api: Api) -> ApiPatterns:
     """Return hello, self-description, list/detail patterns, then the JSON 404 catch-all."""
     patterns = ApiPatterns()
@@ -71,15 +86,24 @@ def build_urlpatterns(api: Api) -> ApiPatterns:
     for controller in api.controllers:
         name = controller.ressource_name
         label = type(controller).__name__
-        converter = "int" if controller.model.pk_field.base_type == "integer" else "str"
         patterns.append(path(f"{name}/", api.route(list_view(controller), 1, f"{label}_list"), name=f"{name}-list"))
         patterns.append(
             path(
-                f"{name}/<{converter}:identifier>/",
+                f"{name}/<{converter(controller)}:identifier>/",
                 api.route(detail_view(controller), 2, f"{label}_detail"),
                 name=f"{name}-detail",
             )
         )
+    for controller in api.controllers:
+        for hop in controller.relations.parents.values():
+            parent, name = hop.target.ressource_name, controller.ressource_name
+            patterns.append(
+                path(
+                    f"{parent}/<{converter(hop.target)}:parent>/{name}/",
+                    api.route(nested_view(controller, hop), 3, f"{type(controller).__name__}_by_{parent}"),
+                    name=f"{parent}-{name}-list",
+                )
+            )
     patterns.append(re_path(r"^.*$", api.route(api.not_found_view, None, "not_found")))
     return patterns
 

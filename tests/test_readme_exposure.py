@@ -8,10 +8,8 @@ from __future__ import annotations
 
 import base64
 import json
-import re
 import sys
 import types
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,24 +23,16 @@ from django_restframework_lite.datastore import PythonListDataStore
 from django_restframework_lite.pagination import Pagination
 from django_restframework_lite.urls import include
 from tests.http_support import UserModel, urlconf
+from tests.readme_support import README, python_blocks
 
 pytestmark = pytest.mark.django_db
 
-README = Path(__file__).resolve().parent.parent / "README.rst"
 SECTION = "Who may see and change what"
 
 
 def section_blocks() -> list[str]:
     """Return the ``.. code-block:: python`` blocks of the section, dedented."""
-    text = README.read_text(encoding="utf-8")
-    start = text.index(f"\n{SECTION}\n")
-    end = text.index("\n----", text.index("\n", start + len(SECTION) + 3) + 1)
-    end = text.rindex("\n", 0, end)
-    blocks = []
-    for match in re.finditer(r"\.\. code-block:: python\n\n((?:    .*\n|\n)+)", text[start:end]):
-        lines = match.group(1).splitlines()
-        blocks.append("\n".join(line[4:] for line in lines).strip() + "\n")
-    return blocks
+    return python_blocks(SECTION)
 
 
 @pytest.fixture

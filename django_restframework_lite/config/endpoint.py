@@ -172,6 +172,8 @@ def query_rules(label: str, dicts: Effective, model: Model, visible: frozenset[s
     else:
         entries = listed.items() if isinstance(listed, dict) else ((name, None) for name in listed)
         for name, lookups in entries:
+            if "__" in name:
+                continue  # a relation path: resolved once the sibling endpoints exist (relations.py)
             if not check_name("filter_fields", name):
                 continue
             known = model.get_field(name).lookups  # type: ignore[union-attr]
@@ -189,7 +191,7 @@ def query_rules(label: str, dicts: Effective, model: Model, visible: frozenset[s
     if order_listed is None:
         order = visible
     else:
-        order = frozenset(name for name in order_listed if check_name("order_fields", name))
+        order = frozenset(name for name in order_listed if "__" not in name and check_name("order_fields", name))
     if problems:
         raise ControllerConfigurationError(problems)
     return QueryRules(filters=MappingProxyType(filters), order=order, visible=visible)

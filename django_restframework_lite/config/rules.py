@@ -34,8 +34,11 @@ KNOWN_VERBS = frozenset(LIST_VERBS + UNIQUE_VERBS)
 RESSOURCE_KEYS = frozenset({"ressource_name", "ressource", "datastore", "model", "options"})
 CONTROLLER_KEYS = frozenset({"list_verbs", "unique_verbs", "options"})
 CONTROLLER_OPTIONS = frozenset(
-    {"pagination", "formaters", "authentication", "authorization", "ratelimit", "filter_fields", "order_fields"}
-)
+    {
+        "pagination", "formaters", "authentication", "authorization", "ratelimit",
+        "filter_fields", "order_fields", "search_fields", "expand", "parents",
+    }
+)  # fmt: skip
 VIEW_KEYS = frozenset({"response_class", "options"})
 VIEW_OPTIONS = frozenset({"formaters"})
 SETTING_KEYS = frozenset({"controller_options", "view_options"})
@@ -260,9 +263,12 @@ def controller_rules(rules: Rules, controller: dict[str, Any]) -> None:
         isinstance(formaters, str) or not isinstance(formaters, (list, tuple)) or not all(map(callable, formaters))
     ):
         rules.add("E005", "controller['options']['formaters']", "formaters must be a list of callables f(controller, data).")
-    for key in ("filter_fields", "order_fields"):
+    for key in ("filter_fields", "order_fields", "search_fields", "expand", "parents"):
         value = options.get(key)
-        if value is not None and (isinstance(value, str) or not isinstance(value, (list, tuple, dict))):
+        accepted = (list, tuple, dict) if key == "filter_fields" else (list, tuple)
+        if value is not None and (
+            isinstance(value, str) or not isinstance(value, accepted) or not all(isinstance(name, str) for name in value)
+        ):
             rules.add("E005", f"controller['options']['{key}']", f"{key} must be a list of field names, not {value!r}.")
 
 

@@ -26,6 +26,7 @@ from ..models import Field, Model
 from ..models.base import invalid_message
 from .query import (
     ORDER_BY_KEY,
+    AnyOf,
     Condition,
     Ordering,
     QueryRules,
@@ -223,19 +224,27 @@ class DataStore:
         count: int | None = None,
         *,
         rules: QueryRules | None = None,
-        scope: Scope = (),
+        scope: Sequence[Condition | AnyOf] = (),
+        ordering: Sequence[Ordering] | None = None,
     ) -> tuple[list[dict[str, Any]], int]:
         """Return one page of the matching objects and how many match across all pages.
 
         The filters are parsed once for both, under ``rules`` (what the client may
-        filter and order on) and within ``scope``. A short page already holds every
-        match after ``offset``, so its total needs no ``COUNT`` query; without a
-        ``count`` every match is returned.
+        filter and order on); ``scope`` holds conditions every row must meet besides
+        (the request's scope, relation filters). ``ordering``, when given, replaces
+        the filters' ``order_by`` (the pk still breaks ties). A short page already
+        holds every match after ``offset``, so its total needs no ``COUNT`` query;
+        without a ``count`` every match is returned.
         """
-        conditions, ordering = self.parse_filters(filters, rules)
+        conditions, parsed = self.parse_filters(filters, rules)
+        if ordering is not None:
+            pk = self.model.pk_field
+            parsed = [*ordering]
+            if not any(order.field is pk and order.expression is None for order in parsed):
+                parsed.append(Ordering(pk))
         conditions.extend(scope)
         check_slice(offset, count)
-        rows = self.fetch(conditions, ordering, offset, count)
+        rows = self.fetch(conditions, parsed, offset, count)
         found = len(rows)
         if count is None or found < count and (found or not offset):
             return rows, offset + found
@@ -253,6 +262,16 @@ class DataStore:
         if scope and not self.in_scope(row, scope):
             raise self.not_found(identifier)
         return row
+
+    def values_matching(self, conditions: Sequence[Condition], column: str) -> Any:
+        """Return the distinct non-null ``column`` values of the rows meeting ``conditions`` (one query).
+
+        Relation filters use it: ``?address__city=Paris`` becomes ``address in
+        (the pks of the addresses in Paris)``. The ORM store answers a lazy query
+        that another ORM store embeds as a subquery.
+        """
+        rows = self.fetch(list(conditions), [], 0, None)
+        return tuple(dict.fromkeys(row[column] for row in rows if row.get(column) is not None))
 
     @staticmethod
     def in_scope(row: Mapping[str, Any], scope: Scope) -> bool:

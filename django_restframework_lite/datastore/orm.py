@@ -39,7 +39,7 @@ from .base import DataStore
 from .orm_errors import integrity_error, validation_error
 from .orm_fields import derive_model, field_from_django, fills_itself
 from .orm_sql import CaseFold, install_sqlite_functions, lookup_expression, order_term, window_fields
-from .query import Condition, Ordering
+from .query import AnyOf, Condition, Ordering
 
 __all__ = ["CaseFold", "DjangoModelDataStore", "derive_model", "field_from_django", "install_sqlite_functions"]
 
@@ -185,11 +185,18 @@ class DjangoModelDataStore(DataStore):
 
     # Queries ----------------------------------------------------------------------------
 
-    def expression(self, condition: Condition, alias: str) -> Any:
+    def expression(self, condition: Condition | AnyOf, alias: str) -> Any:
         """Translate one condition into a Q or a lookup expression for ``filter()``."""
+        if isinstance(condition, AnyOf):
+            either = models.Q(pk__in=[])
+            for alternative in condition.conditions:
+                either |= models.Q(self.expression(alternative, alias))
+            return either
         name, lookup = condition.name, condition.lookup
-        if lookup == "in":
-            value: Any = [self.to_db(name, item) for item in condition.value]
+        if lookup == "in" and isinstance(condition.value, models.QuerySet):
+            value: Any = condition.value  # another ORM store's rows: a subquery, no round trip
+        elif lookup == "in":
+            value = [self.to_db(name, item) for item in condition.value]
         elif lookup == "isnull":
             value = condition.value
         else:
@@ -200,9 +207,31 @@ class DjangoModelDataStore(DataStore):
     def order_expressions(self, ordering: list[Ordering], alias: str) -> list[Any]:
         c_collation = self.uses_c_collation(alias)
         return [
-            order_term(self.attnames[order.name], order.descending, c_collation=c_collation and order.name in self.text_fields)
+            order_term(
+                order.expression if order.expression is not None else self.attnames[order.name],
+                order.descending,
+                c_collation=c_collation and order.field.base_type == "string",
+            )
             for order in ordering
         ]
+
+    def values_matching(self, conditions: list[Condition], column: str) -> Any:
+        """Return the ``column`` values of the matching rows as a lazy query: another ORM store filters on it
+        in one statement (a subquery), any other store reads it once."""
+        return self.matching(conditions).filter(**{f"{self.attnames[column]}__isnull": False}).values_list(
+            self.attnames[column], flat=True
+        )
+
+    def related_expression(self, fk: str, column: str, conditions: list[Condition], inner: Any) -> Any:
+        """Return the value ``inner`` of the row of this store that ``fk`` (an outer query's column) refers to.
+
+        ``inner`` is a field name of this store, or the expression of a further
+        hop; ``conditions`` (the row's endpoint's scope) leave out rows that
+        endpoint would not show, whose value is then NULL.
+        """
+        value = inner if not isinstance(inner, str) else models.F(self.attnames[inner])
+        rows = self.matching(conditions).filter(**{self.attnames[column]: models.OuterRef(fk)})
+        return models.Subquery(rows.annotate(drfl_related=value).values("drfl_related")[:1])
 
     def matching(self, conditions: list[Condition]) -> models.QuerySet:
         alias = self.read_db

@@ -67,9 +67,13 @@ def lookup_expression(attname: str, lookup: str, value: Any, *, c_collation: boo
     raise BadRequest(f"Unknown lookup {lookup!r} for {attname}.")
 
 
-def order_term(attname: str, descending: bool, *, c_collation: bool) -> Any:
-    """Return one ``order_by()`` term: NULL first ascending, last descending, as the other stores sort."""
-    column: Any = models.F(attname)
+def order_term(column: Any, descending: bool, *, c_collation: bool) -> Any:
+    """Return one ``order_by()`` term: NULL first ascending, last descending, as the other stores sort.
+
+    ``column`` is an attname, or an expression (a related row's value).
+    """
+    if isinstance(column, str):
+        column = models.F(column)
     if c_collation:
         column = Collate(column, "C")
     return column.desc(nulls_last=True) if descending else column.asc(nulls_first=True)

@@ -20,10 +20,11 @@ from typing import Any
 
 from ..exceptions import BadRequest
 from ..models import Field, FieldError, Model
-from ..models.fields import parse_bool_text
+from ..models.fields import COMMON_LOOKUPS, ORDERED_LOOKUPS, TEXT_LOOKUPS, ForeignKeyField, parse_bool_text
 
 __all__ = [
     "ORDER_BY_KEY",
+    "AnyOf",
     "Condition",
     "Ordering",
     "QueryRules",
@@ -35,6 +36,7 @@ __all__ = [
 ]
 
 ORDER_BY_KEY = "order_by"
+KNOWN_LOOKUPS = COMMON_LOOKUPS | ORDERED_LOOKUPS | TEXT_LOOKUPS
 
 
 def fold_case(value: Any) -> Any:
@@ -63,13 +65,30 @@ class Condition:
 
 
 @dataclass(frozen=True)
+class AnyOf:
+    """Conditions of which a row must meet at least one (``?search=`` over several fields)."""
+
+    conditions: tuple[Condition, ...]
+
+
+@dataclass(frozen=True)
 class Ordering:
+    """One ``order_by`` term.
+
+    Across a relation (``address__city``), ``label`` is the path and the row's
+    value comes from the related row: ``expression`` is the ORM store's
+    database expression of it; other stores never receive such a term (the
+    controller sorts those rows itself, as ``sort_rows`` does, by ``label``).
+    """
+
     field: Field
     descending: bool = False
+    label: str | None = None
+    expression: Any = None
 
     @property
     def name(self) -> str:
-        return self.field.name
+        return self.label or self.field.name
 
 
 @dataclass(frozen=True)
@@ -115,6 +134,10 @@ def parse_condition(model: Model, key: str, value: Any, rules: QueryRules | None
     name, _, lookup = key.partition("__")
     lookup = lookup or "exact"
     field = model.get_field(name)
+    if isinstance(field, ForeignKeyField) and lookup not in KNOWN_LOOKUPS and name in (rules.visible if rules else {name}):
+        raise BadRequest(
+            f"Cannot filter on {key}: filtering across {name} is not allowed here.", fields={key: "Not filterable."}
+        )
     if field is None or rules is not None and name not in rules.visible:
         raise BadRequest(f"Cannot filter on {name}: it is not a field of this ressource.", fields={key: "Unknown field."})
     lookups = field.lookups
@@ -203,8 +226,10 @@ def _compare(lookup: str, a: Any, b: Any) -> bool:
     raise BadRequest(f"Unknown lookup {lookup!r}.")
 
 
-def matches(row: Mapping[str, Any], condition: Condition) -> bool:
+def matches(row: Mapping[str, Any], condition: Condition | AnyOf) -> bool:
     """Tell whether one row satisfies one condition, with SQL's treatment of NULL."""
+    if isinstance(condition, AnyOf):
+        return any(matches(row, alternative) for alternative in condition.conditions)
     value = row.get(condition.name)
     if condition.lookup == "isnull":
         return (value is None) is condition.value

@@ -28,7 +28,7 @@ from ..exceptions import BadRequest, Conflict
 from ..models import Field, FieldError, ForeignKeyField
 from ..models.base import invalid_message
 from .base import DataStore
-from .query import Condition, Ordering, fold_case
+from .query import AnyOf, Condition, Ordering, fold_case
 
 # Long enough that a burst of concurrent writers queues instead of failing with "database is locked".
 DEFAULT_TIMEOUT = 60.0
@@ -231,7 +231,11 @@ class SQLiteDataStore(DataStore):
             return "", parameters
         return " WHERE " + " AND ".join(clauses), parameters
 
-    def translate(self, condition: Condition) -> tuple[str, list[Any]]:
+    def translate(self, condition: Condition | AnyOf) -> tuple[str, list[Any]]:
+        if isinstance(condition, AnyOf):
+            parts = [self.translate(alternative) for alternative in condition.conditions]
+            clause = " OR ".join(f"({sql})" for sql, _ in parts) or "0"
+            return f"({clause})", [value for _, values in parts for value in values]
         column = quote(condition.name)
         lookup, value = condition.lookup, condition.value
         if lookup == "isnull":

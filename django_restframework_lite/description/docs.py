@@ -87,6 +87,29 @@ def describe_authentication(controller: Controller) -> str | None:
     return type(authentication).__name__
 
 
+def query_description(controller: Controller, prefix: str) -> dict[str, Any]:
+    """Return what a client may put in a list's query string, and the nested routes."""
+    relations = controller.relations
+    filters = [{"name": name, "lookups": sorted(lookups)} for name, lookups in controller.query_rules.filters.items()]
+    filters += [{"name": name, "lookups": sorted(lookups)} for name, (_, lookups) in relations.filters.items()]
+    order = [name for name in controller.model.get_fields_name() if name in controller.query_rules.order]
+    search = None
+    if relations.search is not None:
+        search = [getattr(target, "name", "") for target in relations.search]
+    nested = [
+        {"url": f"{prefix}{hop.target.ressource_name}/{{{hop.field.name}}}/{controller.ressource_name}/",
+         "verbs": [verb for verb in controller.list_verbs if verb in ("GET", "POST")]}
+        for hop in relations.parents.values()
+    ]
+    return {
+        "filters": filters,
+        "order_fields": order + sorted(relations.order),
+        "search_fields": search,
+        "expand": sorted(relations.expand),
+        "nested": nested,
+    }
+
+
 def docs_context(api: Api, prefix: str) -> dict[str, Any]:
     """Return what the docs page shows: one entry per ressource, and the API's other descriptions."""
     ressources = []
@@ -115,6 +138,7 @@ def docs_context(api: Api, prefix: str) -> dict[str, Any]:
                 "security": security_schemes_of(controller.authentication),
                 "ratelimit": getattr(controller, "ratelimit", None) is not None,
                 "example_body": example_body(controller),
+                **query_description(controller, prefix),
             }
         )
     links = {

@@ -29,6 +29,10 @@ from django_restframework_lite.views import JsonResponse
 
 from .models import Address, User
 
+# What every endpoint of the address book shares: pages of 20, and foreign keys accepted as URIs
+# (foreign_keys_format turns "/api/address/1/" in bodies and filters back into 1).
+ADDRESSBOOK_OPTIONS = {"pagination": Pagination(20), "formaters": [foreign_keys_format]}
+
 
 class UserEndPoint(Controller):
     """People of the address book; a first and last name pair is unique."""
@@ -42,8 +46,7 @@ class UserEndPoint(Controller):
     controller = {
         "list_verbs": ["GET", "POST"],
         "unique_verbs": ["GET", "PUT", "PATCH", "DELETE"],
-        # foreign_keys_format turns "/api/address/1/" in bodies and filters back into 1.
-        "options": {"pagination": Pagination(20), "formaters": [foreign_keys_format]},
+        "options": ADDRESSBOOK_OPTIONS,
     }
     view = {
         "response_class": JsonResponse,
@@ -59,6 +62,27 @@ class AddressEndPoint(UserEndPoint):
         "ressource": Address,
         "datastore": DjangoModelDataStore,
         "options": {"partial": Partial()},
+    }
+
+
+class RelatedUserEndPoint(UserEndPoint):
+    """The users of ``/api/``: ``UserEndPoint``, and what the foreign key to their address gives.
+
+    ``?address__city=Paris``, ``?order_by=address__city``, ``?search=`` in names
+    and cities, ``?expand=address``, and the nested list ``/api/address/<id>/users/``.
+    The relations need the ``address`` endpoint in the same ``include()``.
+    """
+
+    controller = {
+        **UserEndPoint.controller,
+        "options": {
+            **ADDRESSBOOK_OPTIONS,
+            "filter_fields": ["first_name", "last_name", "address", "address__city", "address__country"],
+            "order_fields": ["first_name", "last_name", "address__city"],
+            "search_fields": ["first_name", "last_name", "address__city"],
+            "expand": ["address"],
+            "parents": ["address"],
+        },
     }
 
 
@@ -115,4 +139,4 @@ class NoteEndPoint(Controller):
 
 
 # Referenced ressources first, as in the seed's dispatcher.
-ADDRESSBOOK = [AddressEndPoint, UserEndPoint, TagEndPoint, NoteEndPoint]
+ADDRESSBOOK = [AddressEndPoint, RelatedUserEndPoint, TagEndPoint, NoteEndPoint]

@@ -14,11 +14,13 @@ from ...api import Api
 from ...controllers import Controller
 from ...datastore.query import ORDER_BY_KEY
 from ...models import Model
+from .relations import expand_parameters, relation_parameters
 from .schemas import (
     ERROR_SCHEMA,
     body_field_schemas,
     component_names,
     create_schema,
+    lookup_parameters,
     meta_schema,
     object_schema,
     update_schema,
@@ -68,41 +70,7 @@ def filter_parameters(controller: Controller) -> list[dict[str, Any]]:
     fields = [field for field in controller.model.get_fields() if field.name in allowed]
     schemas = body_field_schemas(controller, fields)
     for field in fields:
-        value_schema = schemas[field.name]
-        value_schema.pop("default", None)
-        value_schema.pop("readOnly", None)
-        lookups = allowed[field.name]
-        if "exact" in lookups:
-            parameters.append(
-                {
-                    "name": field.name,
-                    "in": "query",
-                    "required": False,
-                    "description": f"Only objects whose {field.name} equals this value.",
-                    "schema": value_schema,
-                }
-            )
-        for lookup in sorted(lookups):
-            if lookup == "exact":
-                continue
-            if lookup == "isnull":
-                schema: dict[str, Any] = {"type": "boolean"}
-                description = f"true: only objects whose {field.name} is null; false: only the others."
-            elif lookup == "in":
-                schema = {"type": "string"}
-                description = f"Comma-separated values; {field.name} must equal one of them."
-            else:
-                schema = {key: value for key, value in value_schema.items() if key in {"type", "format"}}
-                description = f"Filter on {field.name} with the {lookup} lookup."
-            parameters.append(
-                {
-                    "name": f"{field.name}__{lookup}",
-                    "in": "query",
-                    "required": False,
-                    "description": description,
-                    "schema": schema,
-                }
-            )
+        parameters.extend(lookup_parameters(field.name, schemas[field.name], allowed[field.name]))
     return parameters
 
 
@@ -114,7 +82,8 @@ def list_parameters(controller: Controller) -> list[dict[str, Any]]:
     if callable(describe):
         parameters.extend(describe())
     parameters.extend(partial_parameters(controller))
-    names = ", ".join(name for name in model.get_fields_name() if name in controller.query_rules.order)
+    orderable = [name for name in model.get_fields_name() if name in controller.query_rules.order]
+    names = ", ".join([*orderable, *sorted(controller.relations.order)])
     parameters.append(
         {
             "name": ORDER_BY_KEY,
@@ -124,6 +93,7 @@ def list_parameters(controller: Controller) -> list[dict[str, Any]]:
             "schema": {"type": "string"},
         }
     )
+    parameters.extend(relation_parameters(controller))
     reserved = {parameter["name"] for parameter in parameters} | set(controller.reserved_parameters)
     parameters.extend(parameter for parameter in filter_parameters(controller) if parameter["name"] not in reserved)
     return parameters
@@ -176,6 +146,7 @@ def operation(
     if verb in {"GET", "HEAD"}:
         if unique:
             parameters.extend(partial_parameters(controller))
+            parameters.extend(expand_parameters(controller))
             body_ref = object_ref
         else:
             parameters.extend(list_parameters(controller))
@@ -260,6 +231,17 @@ def ressource_paths(controller: Controller, security: SecurityRegistry, componen
     }
     if unique_item:
         paths[f"/{name}/{{{IDENTIFIER}}}/"] = {"parameters": [identifier_parameter(controller.model)], **unique_item}
+    for hop in controller.relations.parents.values():
+        nested = {
+            key: {**value, "operationId": f"{value['operationId']}_by_{hop.target.ressource_name}",
+                  "responses": {**value["responses"], "404": error_response(404)}}
+            for key, value in list_item.items()
+            if key in ("get", "post", "head")
+        }
+        if nested:
+            parameter = {**identifier_parameter(hop.target.model), "name": "parent",
+                         "description": f"The {hop.target.model.pk_field.name} of the {hop.target.ressource_name} object."}
+            paths[f"/{hop.target.ressource_name}/{{parent}}/{name}/"] = {"parameters": [parameter], **nested}
     return paths
 
 

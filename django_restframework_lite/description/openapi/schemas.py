@@ -9,6 +9,7 @@ pk from answers, ``format_foreign_key`` shows foreign keys as URIs,
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from ...controllers import Controller
@@ -169,3 +170,32 @@ ERROR_SCHEMA: dict[str, Any] = {
         },
     },
 }
+
+
+def lookup_parameters(name: str, value_schema: dict[str, Any], lookups: Iterable[str]) -> list[dict[str, Any]]:
+    """Return the query parameters of filter ``name``: ``name`` itself (exact) and ``name__<lookup>``."""
+    value_schema = {key: value for key, value in value_schema.items() if key not in {"default", "readOnly"}}
+    parameters = []
+    for lookup in sorted(lookups, key=lambda lookup: (lookup != "exact", lookup)):
+        if lookup == "exact":
+            schema: dict[str, Any] = value_schema
+            description = f"Only objects whose {name} equals this value."
+        elif lookup == "isnull":
+            schema = {"type": "boolean"}
+            description = f"true: only objects whose {name} is null; false: only the others."
+        elif lookup == "in":
+            schema = {"type": "string"}
+            description = f"Comma-separated values; {name} must equal one of them."
+        else:
+            schema = {key: value for key, value in value_schema.items() if key in {"type", "format"}}
+            description = f"Filter on {name} with the {lookup} lookup."
+        parameters.append(
+            {
+                "name": name if lookup == "exact" else f"{name}__{lookup}",
+                "in": "query",
+                "required": False,
+                "description": description,
+                "schema": schema,
+            }
+        )
+    return parameters
