@@ -13,7 +13,7 @@ setup(
     include_package_data=True,
     zip_safe=False,
     python_requires=">=3.10",
-    install_requires=["Django>=5.2,<5.3"],
+    install_requires=["Django>=5.2"],
     extras_require={
         "postgres": ["psycopg[binary]>=3.1"],
         "redis": ["redis>=5"],
