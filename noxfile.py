@@ -112,7 +112,7 @@ def docs(session: nox.Session) -> None:
     session.install("-e", f"{ROOT}[docs]")
     build = Path(session.create_tmp()) / "html"
     shutil.rmtree(build, ignore_errors=True)
-    session.run("sphinx-build", "-W", "--keep-going", "-n", "-q", "-b", "html", str(ROOT / "docs"), str(build))
+    session.run("sphinx-build", "-W", "--keep-going", "-q", "-b", "html", str(ROOT / "docs"), str(build))
     session.log(f"the documentation is in {build}")
 
 

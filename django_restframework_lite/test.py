@@ -24,10 +24,10 @@ fixture calls it before each test; ``pytest -p no:drfl`` turns it off.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
-import pytest
 from django.test import Client
 
 from .authentication.base import FORCED_USER_KEY
@@ -134,8 +134,13 @@ def reset_ratelimits(*, orm: bool = True) -> None:
         limiter.reset()
 
 
-@pytest.fixture(autouse=True)
-def _drfl_reset_ratelimits() -> Iterator[None]:
-    """Start each test with every rate-limit counter cleared (see ``reset_ratelimits``)."""
-    reset_ratelimits(orm=False)
-    yield
+# The pytest plugin. Only pytest loads it, but ``ApiClient`` and ``reset_ratelimits`` also
+# serve projects on Django's own test runner, where pytest may not be installed.
+if importlib.util.find_spec("pytest") is not None:
+    import pytest
+
+    @pytest.fixture(autouse=True)
+    def _drfl_reset_ratelimits() -> Iterator[None]:
+        """Start each test with every rate-limit counter cleared (see ``reset_ratelimits``)."""
+        reset_ratelimits(orm=False)
+        yield

@@ -330,3 +330,14 @@ def test_with_the_fixture_no_test_sees_a_429_it_did_not_cause() -> None:
 
     assert result.returncode == 0, result.stdout + result.stderr
     assert "6 passed" in result.stdout
+
+
+def test_the_helpers_import_without_pytest() -> None:
+    # A project on Django's own test runner may not have pytest: ApiClient must still import.
+    code = ("import sys; sys.modules['pytest'] = None\n"
+            "import django_restframework_lite.test as helpers\n"
+            "assert helpers.ApiClient and helpers.reset_ratelimits\n"
+            "assert not hasattr(helpers, '_drfl_reset_ratelimits')\n")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+
+    assert result.returncode == 0, result.stderr
