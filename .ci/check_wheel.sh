@@ -47,6 +47,43 @@ wheel=$(ls "$tmp"/dist/*.whl 2>/dev/null | head -n 1)
 [ -n "$sdist" ] || fail "no sdist was built"
 [ -n "$wheel" ] || fail "no wheel was built"
 say "built $(basename "$sdist") and $(basename "$wheel")"
+# DRFL_DIST_OUT=<dir> keeps them, for the test matrix (noxfile.py) to install the same wheel.
+if [ -n "${DRFL_DIST_OUT:-}" ]; then
+    mkdir -p "$DRFL_DIST_OUT"
+    cp "$sdist" "$wheel" "$DRFL_DIST_OUT/"
+fi
+
+# What must travel with the package: the license and changelog in the sdist, the
+# typing marker in the wheel, and the metadata a project's resolver and PyPI read.
+tar -tzf "$sdist" >"$tmp/sdist.txt"
+for file in LICENSE CHANGELOG.rst README.rst django_restframework_lite/py.typed; do
+    grep -q "^[^/]*/$file\$" "$tmp/sdist.txt" || fail "the sdist has no $file"
+done
+"$tmp/build-venv/bin/python" - "$wheel" <<'PY' || fail "the wheel's contents or metadata are wrong"
+import sys
+import zipfile
+from email.parser import Parser
+
+wheel = zipfile.ZipFile(sys.argv[1])
+names = wheel.namelist()
+assert "django_restframework_lite/py.typed" in names, "no py.typed in the wheel"
+assert any(name.endswith(".dist-info/licenses/LICENSE") or name.endswith(".dist-info/LICENSE") for name in names), \
+    "no LICENSE in the wheel's dist-info"
+metadata = Parser().parsestr(wheel.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode())
+classifiers = metadata.get_all("Classifier")
+for expected in ["Framework :: Django :: 5.2", "Framework :: Django :: 6.0", "Framework :: Django :: 6.1",
+                 "Programming Language :: Python :: 3.10", "Programming Language :: Python :: 3.11",
+                 "Programming Language :: Python :: 3.12", "Programming Language :: Python :: 3.13",
+                 "Typing :: Typed"]:
+    assert expected in classifiers, f"no classifier {expected!r}"
+assert "BSD-3-Clause" in (metadata.get("License-Expression") or metadata.get("License") or ""), "no license"
+urls = metadata.get_all("Project-URL") or []
+assert {url.split(",")[0] for url in urls} >= {"Documentation", "Changelog", "Source", "Issues"}, urls
+requires = metadata.get_all("Requires-Dist") or []
+assert "Django>=5.2" in requires, f"Django requirement: {requires}"
+print("check_wheel: the sdist has LICENSE and CHANGELOG.rst; the wheel has py.typed, LICENSE, the classifiers,"
+      " the license, the project URLs and Django>=5.2")
+PY
 
 say "installing the wheel in a fresh virtualenv"
 "$python" -m venv "$tmp/run-venv"

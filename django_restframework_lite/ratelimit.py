@@ -29,6 +29,8 @@ import hashlib
 import json
 import math
 import time
+import weakref
+from collections.abc import Iterator
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -45,7 +47,19 @@ __all__ = [
     "RateLimitModel",
     "TooManyRequest",  # the seed imported its 429 error from here
     "TooManyRequests",
+    "live_ratelimits",
 ]
+
+# Every limiter built in this process, so that tests can reset them all
+# (``django_restframework_lite.test.reset_ratelimits``). Weak: a limiter that
+# nothing uses any more is forgotten with it. Filled once per limiter, when it
+# is built (with the URLs), never on a request.
+_LIMITERS: weakref.WeakSet[BaseRateLimit] = weakref.WeakSet()
+
+
+def live_ratelimits() -> Iterator[BaseRateLimit]:
+    """Yield every rate limiter of this process that is still in use."""
+    yield from list(_LIMITERS)
 
 
 class RateLimitModel(Model):
@@ -70,6 +84,7 @@ class BaseRateLimit:
             raise ImproperlyConfigured(f"{type(self).__name__}: interval must be a number of seconds > 0, not {interval!r}.")
         self.quota = quota
         self.interval = interval
+        _LIMITERS.add(self)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} quota={self.quota} interval={self.interval}>"
@@ -150,7 +165,7 @@ class BaseRateLimit:
             "X-RateLimit-Reset": {"description": "When the interval starts again.", **integer},
         }
 
-    # Method that subclasses must implement -----------------------------------------------
+    # Methods that subclasses must implement ----------------------------------------------
 
     def hit(self, key: str, now: float) -> tuple[bool, int, float]:
         """Count one request of ``key`` at ``now``: return (allowed, remaining, window end).
@@ -158,6 +173,10 @@ class BaseRateLimit:
         A refused request must not be counted, and must write nothing.
         """
         raise NotImplementedError(f"{type(self).__name__} must implement hit()")
+
+    def reset(self) -> None:
+        """Forget every count, so that each identity has its whole quota again (for tests)."""
+        raise NotImplementedError(f"{type(self).__name__} must implement reset()")
 
 
 class RateLimit(BaseRateLimit):
@@ -207,6 +226,16 @@ class RateLimit(BaseRateLimit):
                 self.datastore.update(row, {"quota": left - 1, "last_request": now})
                 return True, left - 1, reset
         raise Conflict("The rate limit could not be counted; try again.")
+
+    def reset(self) -> None:
+        """Delete every row of the datastore: the counts of every identity."""
+        pk_name = self.datastore.model.pk_field.name
+        with self.datastore.atomic():
+            for row in self.datastore.get_list():
+                try:
+                    self.datastore.delete(row[pk_name])
+                except NotFound:  # deleted meanwhile by another thread
+                    pass
 
 
 class CacheRateLimit(BaseRateLimit):
@@ -269,3 +298,39 @@ class CacheRateLimit(BaseRateLimit):
         remaining = self.quota - count
         return count <= self.quota, remaining, reset
 
+    def reset(self) -> None:
+        """Delete the counters of this limiter's ``key_prefix`` from its cache.
+
+        Django's cache API cannot list keys, so this works with the caches that
+        can: the local-memory cache, Django's ``RedisCache``, django-redis
+        (``delete_pattern``), and the dummy cache (which keeps nothing). Any
+        other backend is refused with ``ImproperlyConfigured`` rather than
+        cleared whole.
+        """
+        if self.check_configuration():
+            return  # an alias missing from settings.CACHES never counted anything
+        cache = self.cache
+        prefix = f"{self.key_prefix}:"
+        if hasattr(cache, "delete_pattern"):  # django-redis
+            cache.delete_pattern(prefix + "*")
+            return
+        backend = type(cache).__name__
+        stored_prefix = cache.make_key(prefix)
+        if backend == "DummyCache":
+            return
+        if backend == "LocMemCache":
+            with cache._lock:
+                for key in [key for key in cache._cache if key.startswith(stored_prefix)]:
+                    cache._delete(key)
+            return
+        if backend == "RedisCache":
+            client = cache._cache.get_client(write=True)
+            pattern = "".join("\\" + char if char in "*?[]\\" else char for char in stored_prefix) + "*"
+            keys = list(client.scan_iter(match=pattern, count=1000))
+            if keys:
+                client.delete(*keys)
+            return
+        raise ImproperlyConfigured(
+            f"CacheRateLimit.reset(): the {backend} of cache {self.cache_alias!r} cannot list its keys; "
+            "use the local-memory cache or Redis in your test settings."
+        )

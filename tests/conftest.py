@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from django_restframework_lite.datastore import DataStore
+from tests.browser_support import running_in_ci, why_no_browser
 from tests.stores import STORE_KINDS, Stores, build_stores, close_stores
 
 
@@ -30,3 +31,32 @@ def snapshot(store: DataStore) -> list[dict[str, Any]]:
     rows = store.get_list()
     assert store.count() == len(rows)
     return rows
+
+
+# Browser tests: left out, and said so, where Chromium is missing; always run under CI -------------
+
+_LEFT_OUT = pytest.StashKey[tuple[str, list[str]]]()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    browser_tests = [item for item in items if item.get_closest_marker("browser")]
+    if not browser_tests or running_in_ci():
+        return
+    reason = why_no_browser()
+    if reason is None:
+        return
+    skip = pytest.mark.skip(reason=f"browser test left out: {reason}")
+    for item in browser_tests:
+        item.add_marker(skip)
+    config.stash[_LEFT_OUT] = (reason, [item.nodeid for item in browser_tests])
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    if _LEFT_OUT not in config.stash:
+        return
+    reason, nodeids = config.stash[_LEFT_OUT]
+    terminalreporter.section("browser tests left out", sep="-", yellow=True)
+    terminalreporter.line(f"{len(nodeids)} tests that drive headless Chromium did not run: {reason}.")
+    for nodeid in nodeids:
+        terminalreporter.line(f"  {nodeid}")
+    terminalreporter.line("Everything else ran. CI (CI=true) always runs them, and fails without Chromium.")

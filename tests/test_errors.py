@@ -123,9 +123,11 @@ def test_oversized_body_is_413_and_writes_nothing(data, client, settings):
     assert data == users()
 
 
-def test_unparsable_content_length_is_400(data, client):
+# Django 5.2 fails on int("abc") when reading the body, 6.1 reads it as 0: the answer must not depend on it.
+@pytest.mark.parametrize("length", ["abc", "-5", "+41", "4_1", "\u0664\u0661", "41.0"])
+def test_unparsable_content_length_is_400(data, client, length):
     response = client.post("/api/users/", json.dumps({"first_name": "A", "last_name": "B"}),
-                           content_type="application/json", CONTENT_LENGTH="abc")
+                           content_type="application/json", CONTENT_LENGTH=length)
     assert response.status_code == 400
     assert body(response) == {"error": "The Content-Length header is not a number."}
     assert data == users()

@@ -25,7 +25,7 @@ straight away, never a 500.
 
 from .authorization import Authorization, DjangoModelPermissions, build_authorization
 from .backends import ApiKeyAuthentication, BasicAuthentication, DjangoAuthentication
-from .base import API_KEY_HEADER, Authentication, authenticate
+from .base import API_KEY_HEADER, FORCED_USER_KEY, Authentication, authenticate
 
 #: The seed's name for the authorization its tutorial pairs with ``ApiKeyAuthentication``.
 ApiKeyAuthorization = Authorization
@@ -39,6 +39,7 @@ __all__ = [
     "BasicAuthentication",
     "DjangoAuthentication",
     "DjangoModelPermissions",
+    "FORCED_USER_KEY",
     "authenticate",
     "build_authorization",
 ]

@@ -3,6 +3,12 @@
 ``authenticate(request, authentication)`` asks the backend once per request and
 keeps the answer on the request (``request.api_user``), never on the shared
 backend object.
+
+It is also where a test's forced identity is honoured: ``ApiClient.force_authenticate``
+(``django_restframework_lite.test``) puts the user under ``FORCED_USER_KEY`` in the
+WSGI environ of its requests. That key is lower-case and dotted, and a client's
+headers only ever become ``HTTP_*`` keys, so no real request can carry it; a normal
+request pays one dict lookup for it.
 """
 
 from __future__ import annotations
@@ -15,6 +21,8 @@ from ..exceptions import ApiError, Unauthorized
 from ..models import FieldError
 
 API_KEY_HEADER = "X-Api-Key"
+#: The ``request.META`` (WSGI environ) key of an identity forced by a test client.
+FORCED_USER_KEY = "django_restframework_lite.forced_user"
 _UNSET = object()
 
 
@@ -23,7 +31,9 @@ def authenticate(request: HttpRequest, authentication: Authentication | None) ->
 
     The answer is kept on the request itself (``request.api_user``), so the
     authorization, the rate limit and the controller all see the same user while
-    the shared authentication object keeps no request state.
+    the shared authentication object keeps no request state. A user forced by a
+    test client (``FORCED_USER_KEY``) is taken as is: no backend is asked, so no
+    credentials and no CSRF check.
     """
     if authentication is None:
         return None
@@ -31,7 +41,9 @@ def authenticate(request: HttpRequest, authentication: Authentication | None) ->
         user = getattr(request, "api_user", _UNSET)
         if user is not _UNSET:
             return user
-    user = authentication.get_user(request)
+    user = request.META.get(FORCED_USER_KEY, _UNSET)
+    if user is _UNSET:
+        user = authentication.get_user(request)
     request.api_user = user
     request._api_authentication = authentication
     return user

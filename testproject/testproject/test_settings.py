@@ -12,7 +12,10 @@ import tempfile
 from pathlib import Path
 
 from .settings import *  # noqa: F403
-from .settings import DATABASES
+from .settings import DATABASES, INSTALLED_APPS
+
+# A table for the seed-style RateLimit on the ORM (``limits.RateLimitRow``), for the tests only.
+INSTALLED_APPS = [*INSTALLED_APPS, "limits"]
 
 DATA_DIR = Path(tempfile.mkdtemp(prefix="drfl-tests-"))
 atexit.register(shutil.rmtree, DATA_DIR, ignore_errors=True)

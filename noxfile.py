@@ -1,0 +1,124 @@
+"""The support matrix, the docs build and the type check, each in a fresh virtualenv.
+
+``nox`` runs every session; ``nox -s tests`` the matrix only; ``nox -l`` lists them.
+``.ci/run`` calls ``nox`` with ``DRFL_WHEEL`` pointing at the wheel it built from
+the sdist, so every session installs the very file a user downloads.
+
+Each ``tests`` session installs its Django first, then the wheel with the
+``test`` extra, and fails if that second install changed Django: the package
+must fit into a project's Django, never replace it. It then runs the whole
+suite from a copy of the repository without the package's source, so the tests
+import the installed wheel, with ``CI=true``: the browser tests run, and fail
+without Chromium.
+
+The interpreters are found on the PATH as ``python3.X``; where they are pyenv
+shims, every installed pyenv version is made visible to them first.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).resolve().parent
+# (Python, Django): every supported Django on the Pythons it supports, oldest first.
+MATRIX = [("3.10", "5.2"), ("3.11", "5.2"), ("3.12", "6.0"), ("3.13", "6.1")]
+DOCS_PYTHON = "3.13"
+DOCS_DJANGO = "6.1"
+# Not copied for the test run: the package itself (the wheel provides it) and build leftovers.
+NOT_COPIED = {"django_restframework_lite", ".git", ".nox", ".ci-venv", "build", "dist", "__pycache__",
+              ".pytest_cache", ".ruff_cache", ".mypy_cache", "_build"}
+
+nox.options.sessions = ["tests", "docs", "typecheck"]
+nox.options.error_on_missing_interpreters = True
+nox.options.download_python = "never"
+
+
+def _see_every_pyenv_python() -> None:
+    """Let pyenv's ``python3.X`` shims answer for every installed version, the global one first."""
+    pyenv = shutil.which("pyenv")
+    if pyenv is None or os.environ.get("PYENV_VERSION"):
+        return
+    installed = subprocess.run([pyenv, "versions", "--bare"], capture_output=True, text=True, check=False).stdout.split()
+    current = subprocess.run([pyenv, "version-name"], capture_output=True, text=True, check=False).stdout.strip()
+    wanted = [version for version in installed if version.count(".") == 2 and "/" not in version]
+    ordered = [name for name in current.split(":") if name and name != "system"] + wanted
+    if ordered:
+        os.environ["PYENV_VERSION"] = ":".join(dict.fromkeys(ordered))
+
+
+_see_every_pyenv_python()
+
+
+def _wheel(session: nox.Session) -> str:
+    """Return the wheel to test: ``$DRFL_WHEEL``, else one built from this tree (once per nox run)."""
+    given = os.environ.get("DRFL_WHEEL")
+    if given:
+        if not Path(given).is_file():
+            session.error(f"DRFL_WHEEL={given} is no file")
+        return given
+    dist = ROOT / ".nox" / "dist"
+    built = sorted(dist.glob("*.whl"))
+    if not built or getattr(_wheel, "stale", True):
+        shutil.rmtree(dist, ignore_errors=True)
+        session.run("python", "-m", "pip", "wheel", "--no-deps", "--quiet", "--wheel-dir", str(dist), str(ROOT))
+        _wheel.stale = False  # type: ignore[attr-defined]
+        built = sorted(dist.glob("*.whl"))
+    return str(built[-1])
+
+
+def _django_version(session: nox.Session) -> str:
+    return str(session.run("python", "-c", "import django; print(django.get_version())", silent=True)).strip()
+
+
+def _copy_without_package(session: nox.Session) -> Path:
+    """Copy the repository, less the package's source, into the session's temporary directory."""
+    target = Path(session.create_tmp()) / "checkout"
+    shutil.rmtree(target, ignore_errors=True)
+    shutil.copytree(ROOT, target, ignore=lambda folder, names: [
+        name for name in names if name in NOT_COPIED or name.endswith((".egg-info", ".pyc", ".sqlite3", ".db"))
+    ])
+    return target
+
+
+@nox.session
+@nox.parametrize(("python", "django"), MATRIX, ids=[f"py{python}-django{django}" for python, django in MATRIX])
+def tests(session: nox.Session, django: str) -> None:
+    """Install Django, then the wheel and its test extra, and run the whole suite against the installed wheel."""
+    session.install(f"Django=={django}.*")
+    before = _django_version(session)
+    session.install(f"{_wheel(session)}[test]")
+    after = _django_version(session)
+    if after != before:
+        session.error(f"installing the wheel changed Django from {before} to {after}")
+    session.log(f"Django {after} kept after installing the wheel")
+    checkout = _copy_without_package(session)
+    with session.chdir(checkout):
+        location = str(session.run("python", "-c", "import django_restframework_lite as p; print(p.__file__)",
+                                   silent=True)).strip()
+        if "site-packages" not in location:
+            session.error(f"the package was imported from {location}, not from the installed wheel")
+        session.run("pytest", "-p", "no:cacheprovider", *session.posargs, env={"CI": "true"})
+
+
+@nox.session(python=DOCS_PYTHON)
+def docs(session: nox.Session) -> None:
+    """Build the documentation with every warning an error (autodoc imports the package)."""
+    session.install(f"Django=={DOCS_DJANGO}.*")
+    session.install("-e", f"{ROOT}[docs]")
+    build = Path(session.create_tmp()) / "html"
+    shutil.rmtree(build, ignore_errors=True)
+    session.run("sphinx-build", "-W", "--keep-going", "-q", "-b", "html", str(ROOT / "docs"), str(build))
+    session.log(f"the documentation is in {build}")
+
+
+@nox.session(python=DOCS_PYTHON)
+def typecheck(session: nox.Session) -> None:
+    """``mypy --strict`` on the modules that are typed through (``test.py``); the rest follows later."""
+    session.install(f"Django=={DOCS_DJANGO}.*")
+    session.install("-e", f"{ROOT}[test]", "mypy>=1.10", "django-stubs>=5.1")
+    session.run("mypy", "--strict", "--follow-imports=silent", str(ROOT / "django_restframework_lite" / "test.py"))
