@@ -47,7 +47,7 @@ class PartModel(models.Model):
     fields = [
         models.StringPkField(name="code", required=True, max_length=10),
         models.IntegerField(name="stock", default=0),
-        models.FloatField(name="price", nullable=True),
+        models.DecimalField(name="price", max_digits=6, decimal_places=2, nullable=True),
         models.StringField(name="label", default="", max_length=30),
     ]
 
