@@ -12,8 +12,8 @@
 Under the prefix this serves the hello root (``{"name", "version"}``), the
 self-description patterns, ``<ressource_name>/`` (URL name
 ``<ressource_name>-list``) and ``<ressource_name>/<identifier>/``
-(``<ressource_name>-detail``; ``<int:...>`` for integer pks, ``<str:...>``
-otherwise), and a JSON 404 for every other path below the prefix. Because of
+(``<ressource_name>-detail``; ``<int:...>`` for integer pks, ``<uuid:...>``
+for UUID pks, ``<str:...>`` otherwise), and a JSON 404 for every other path below the prefix. Because of
 that catch-all, an API mounted at the root (``path("", ...)``) must come after
 the project's other patterns.
 
@@ -35,6 +35,10 @@ from .api import Api, mount_prefix
 from .controllers import Controller
 
 __all__ = ["Api", "ApiPatterns", "include"]
+
+
+# The path converter of each kind of pk; any other pk is matched as text.
+PK_CONVERTERS = {"integer": "int", "uuid": "uuid"}
 
 
 class ApiPatterns(list[URLPattern | URLResolver]):
@@ -71,7 +75,7 @@ def build_urlpatterns(api: Api) -> ApiPatterns:
     for controller in api.controllers:
         name = controller.ressource_name
         label = type(controller).__name__
-        converter = "int" if controller.model.pk_field.base_type == "integer" else "str"
+        converter = PK_CONVERTERS.get(controller.model.pk_field.base_type, "str")
         patterns.append(path(f"{name}/", api.route(list_view(controller), 1, f"{label}_list"), name=f"{name}-list"))
         patterns.append(
             path(

@@ -36,7 +36,8 @@ class EmailField(StringField):
 
     def check_type(self, value: Any) -> str:
         text = super().check_type(value)
-        run_django_validator(validate_email, text)
+        if text:  # empty is blank, as for Django's validators (a model's blank=False refuses it)
+            run_django_validator(validate_email, text)
         return text
 
     def json_schema(self) -> dict[str, Any]:
@@ -54,7 +55,8 @@ class URLField(StringField):
 
     def check_type(self, value: Any) -> str:
         text = super().check_type(value)
-        run_django_validator(self.url_validator, text)
+        if text:  # empty is blank, as for Django's validators (a model's blank=False refuses it)
+            run_django_validator(self.url_validator, text)
         return text
 
     def json_schema(self) -> dict[str, Any]:
@@ -72,7 +74,8 @@ class SlugField(StringField):
 
     def check_type(self, value: Any) -> str:
         text = super().check_type(value)
-        run_django_validator(validate_unicode_slug if self.allow_unicode else validate_slug, text)
+        if text:  # empty is blank, as for Django's validators (a model's blank=False refuses it)
+            run_django_validator(validate_unicode_slug if self.allow_unicode else validate_slug, text)
         return text
 
     def json_schema(self) -> dict[str, Any]:
