@@ -17,6 +17,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from ..exceptions import Conflict
+from ..models import FieldError
 from .base import DataStore
 from .query import Condition, Ordering, matches, sort_rows
 
@@ -50,7 +51,10 @@ class PythonListDataStore(DataStore):
             yield
 
     def get(self, identifier: Any) -> dict[str, Any]:
-        row = self.index.get(identifier)
+        try:
+            row = self.index.get(self.model.pk_field.to_query_value(identifier))
+        except (FieldError, TypeError):
+            row = None
         if row is None:
             raise self.not_found(identifier)
         return self.copy_row(row)

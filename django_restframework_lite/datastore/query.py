@@ -20,7 +20,7 @@ from typing import Any
 
 from ..exceptions import BadRequest
 from ..models import Field, FieldError, Model
-from ..models.fields import parse_bool_text
+from ..models.fields import check_text, parse_bool_text
 
 __all__ = [
     "ORDER_BY_KEY",
@@ -147,6 +147,11 @@ def convert_filter_value(field: Field, lookup: str, value: Any) -> Any:
         return tuple(field.to_query_value(item) for item in items)
     if value is None and lookup == "exact":
         return None
+    if lookup in _TEXT_LOOKUPS:
+        # A part of a value, not a value: "a@ex" is no e-mail address, and need not be.
+        if not isinstance(value, str):
+            raise FieldError(f"{lookup} takes text.")
+        return check_text(value)
     return field.to_query_value(value)
 
 

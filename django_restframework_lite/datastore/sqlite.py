@@ -10,7 +10,12 @@ parameter; every identifier in the SQL comes from the model (and is quoted),
 never from a request. Each thread gets its own connection, and ``atomic()``
 holds SQLite's write lock (``BEGIN IMMEDIATE``) so that read-check-write
 sequences (unique-together checks, foreign keys, ``If-Match``) cannot interleave,
-whether the other writer is a thread or another process.
+whether the other writer is a thread or another process. Stores on the same
+file share each thread's connection, so writes across them form one transaction.
+
+Beside it: ``sqlite_columns`` (how each field type is kept in a column),
+``sqlite_sql`` (filters and orderings as SQL), ``sqlite_links`` (many-to-many
+link tables) and ``sqlite_errors`` (constraint failures as 400/409).
 """
 
 from __future__ import annotations
@@ -30,19 +35,33 @@ from ..models import Field, FieldError
 from ..models.base import invalid_message
 from .base import DataStore
 from .query import Condition, Ordering
-from .sqlite_columns import collation, column_type, decoder, encode, prepare_connection
+from .sqlite_columns import column_type, decoder, encode, prepare_connection
 from .sqlite_errors import integrity_error
 from .sqlite_links import LinkTable
+from .sqlite_sql import order_by, quote, translate
 
 # Long enough that a burst of concurrent writers queues instead of failing with "database is locked".
 DEFAULT_TIMEOUT = 60.0
 
-_COMPARISONS = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 
 
-def quote(identifier: str) -> str:
-    """Quote an SQL identifier; the name comes from the model, the quoting keeps odd names legal."""
-    return '"' + identifier.replace('"', '""') + '"'
+_LOCALS: dict[str, threading.local] = {}
+_LOCALS_LOCK = threading.Lock()
+
+
+def shared_local(path: str) -> threading.local:
+    """Return the per-thread state (connection, transaction depth) of the stores of one database file.
+
+    Stores on the same file share one connection per thread, so that a write
+    that reaches a sibling store (a deleted row unlinked from another table's
+    many-to-many lists) joins the same transaction instead of waiting for the
+    lock its own connection holds. An in-memory database is its own.
+    """
+    if path == ":memory:":
+        return threading.local()
+    key = str(Path(path).resolve())
+    with _LOCALS_LOCK:
+        return _LOCALS.setdefault(key, threading.local())
 
 
 class SQLiteDataStore(DataStore):
@@ -73,7 +92,7 @@ class SQLiteDataStore(DataStore):
         self.path = str(ressource_config["name"])
         self.table = str(ressource_config["table"])
         self.timeout = float(timeout)
-        self.local = threading.local()
+        self.local = shared_local(self.path)
         self.columns = [field.name for field in self.model.get_fields() if not field.many]
         self.decoders = [(field.name, decoder(field)) for field in self.model.get_fields() if not field.many]
         pk = self.model.pk_field
@@ -256,36 +275,10 @@ class SQLiteDataStore(DataStore):
         field = condition.field
         if field.many:
             return self.links[field.name].condition(quote(self.model.pk_field.name), condition)
-        column = quote(condition.name)
-        lookup, value = condition.lookup, condition.value
-        if lookup == "isnull":
-            return f"{column} IS {'' if value else 'NOT '}NULL", []
-        compared = column + collation(field)
-        if lookup == "exact":
-            if value is None:
-                return f"{column} IS NULL", []
-            return f"{compared} = ?", [encode(field, value)]
-        if lookup == "in":
-            placeholders = ", ".join("?" for _ in value)
-            return f"{compared} IN ({placeholders})", [encode(field, item) for item in value]
-        if lookup in _COMPARISONS:
-            return f"{compared} {_COMPARISONS[lookup]} ?", [encode(field, value)]
-        if lookup == "contains":
-            # instr() is case-sensitive, unlike LIKE, and needs no escaping of % and _.
-            return f"instr({column}, ?) > 0", [value]
-        if lookup == "icontains":
-            return f"instr(drfl_lower({column}), drfl_lower(?)) > 0", [value]
-        if lookup == "startswith":
-            return f"substr({column}, 1, ?) = ?", [len(value), value]
-        raise BadRequest(f"Unknown lookup {lookup!r} for {condition.name}.")
+        return translate(condition)
 
     def order_by(self, ordering: list[Ordering]) -> str:
-        # NULL first ascending, last descending: what PythonListDataStore.sort_rows does.
-        terms = [
-            f"{quote(order.name)}{collation(order.field)} {'DESC NULLS LAST' if order.descending else 'ASC NULLS FIRST'}"
-            for order in ordering
-        ]
-        return " ORDER BY " + ", ".join(terms) if terms else ""
+        return order_by(ordering)
 
     # Integrity errors -------------------------------------------------------------------
 

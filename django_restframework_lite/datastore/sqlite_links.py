@@ -16,13 +16,10 @@ from typing import Any
 from ..models.relations import ManyToManyField
 from .query import Condition
 from .sqlite_columns import column_type, encode
+from .sqlite_sql import quote
 
 # Below SQLite's oldest limit on bound parameters (999), so a long page reads its links in few queries.
 CHUNK = 900
-
-
-def quote(identifier: str) -> str:
-    return '"' + identifier.replace('"', '""') + '"'
 
 
 class LinkTable:

@@ -82,6 +82,13 @@ class SlugField(StringField):
         return {"type": "string", "pattern": r"^[-\w]+$" if self.allow_unicode else r"^[-a-zA-Z0-9_]+$"}
 
 
+_INVALID_ADDRESS = {
+    "both": "Enter a valid IPv4 or IPv6 address.",
+    "ipv4": "Enter a valid IPv4 address.",
+    "ipv6": "Enter a valid IPv6 address.",
+}
+
+
 class IPAddressField(Field):
     """An IPv4 or IPv6 address (``protocol="both"``, ``"ipv4"`` or ``"ipv6"``), as Django's ``GenericIPAddressField``.
 
@@ -109,17 +116,18 @@ class IPAddressField(Field):
         if not isinstance(value, str):
             raise FieldError("Expected an IP address as a string.")
         text = check_text(value).strip()
+        invalid = FieldError(_INVALID_ADDRESS[self.protocol])
         if self.protocol != "ipv6" and ":" not in text:
             try:
                 return str(ipaddress.IPv4Address(text))
             except ValueError:
-                raise FieldError("Enter a valid IPv4 address.") from None
+                raise invalid from None
         if self.protocol == "ipv4":
-            raise FieldError("Enter a valid IPv4 address.")
+            raise invalid
         try:
             return str(clean_ipv6_address(text, self.unpack_ipv4))
         except ValidationError:
-            raise FieldError("Enter a valid IPv6 address." if self.protocol == "ipv6" else "Enter a valid IPv4 or IPv6 address.") from None
+            raise invalid from None
 
     def json_schema(self) -> dict[str, Any]:
         if self.protocol == "both":
