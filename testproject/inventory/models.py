@@ -155,7 +155,7 @@ class Everything(models.Model):
     json = models.JSONField()
     binary = models.BinaryField(editable=True)
     ip = models.GenericIPAddressField()
-    file = models.FileField(upload_to="files/")
+    file = models.FileField(upload_to="files/", blank=True)
     image = models.ImageField(upload_to="images/", blank=True)
     path = models.FilePathField(path="/srv/files", max_length=200)
     shelf = models.ForeignKey(Shelf, on_delete=models.PROTECT)
