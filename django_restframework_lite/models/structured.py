@@ -43,7 +43,7 @@ def check_json(value: Any) -> Any:
                 raise FieldError("NaN and Infinity are not allowed in JSON.")
             copied = float(item)
         elif isinstance(item, dict):
-            copied = {}
+            copied = dict.fromkeys(item)  # the members' order is the sender's, whatever order they are checked in
             for name, member in item.items():
                 if not isinstance(name, str):
                     raise FieldError("JSON object keys must be strings.")
