@@ -17,6 +17,7 @@ from typing import Any
 import pytest
 from django.db import connection
 from inventory.models import Category, Everything, Label, Shelf
+from openapi_spec_validator import validate
 
 from django_restframework_lite.controllers import Controller
 from django_restframework_lite.datastore import DjangoModelDataStore
@@ -224,6 +225,19 @@ def test_openapi_gives_each_type_its_format_and_help_text(client: Any, api: Any)
     assert properties["char"]["description"] == "Any short text."
     parameter = client.get("/api/openapi.json").json()["paths"]["/everything/{identifier}/"]["parameters"][0]
     assert parameter["schema"] == {"type": "string", "format": "uuid"}
+
+
+def test_the_openapi_document_is_valid_with_every_type_and_uploads(client: Any, api: Any) -> None:
+    document = client.get("/api/openapi.json").json()
+    validate(document)
+    body = document["paths"]["/everything/"]["post"]["requestBody"]["content"]
+    assert set(body) == {"application/json", "multipart/form-data"}
+    form = body["multipart/form-data"]["schema"]["properties"]
+    assert form["file"] == {"type": "string", "contentMediaType": "application/octet-stream"}
+    assert form["categories"] == {"type": "array", "items": {"type": "integer", "format": "int64"}}
+    assert "file" not in document["components"]["schemas"]["EverythingCreate"]["properties"]
+    assert "application/json" in document["paths"]["/category/"]["post"]["requestBody"]["content"]
+    assert "multipart/form-data" not in document["paths"]["/category/"]["post"]["requestBody"]["content"]
 
 
 def test_help_text_is_the_description_in_schema_and_docs(client: Any, api: Any) -> None:
