@@ -16,7 +16,7 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, models
 from django.test.utils import CaptureQueriesContext, isolate_apps
-from inventory.models import Category, Everything, Gadget, Ticket
+from inventory.models import Category, Crate, Everything, Gadget, Packing, Ticket
 
 from django_restframework_lite import models as api_models
 from django_restframework_lite.controllers import Controller
@@ -129,6 +129,25 @@ def test_a_custom_through_model_is_rendered_read_only() -> None:
     assert (members.read_only, members.required, members.description) == (True, False, "Who belongs.")
 
 
+def test_links_through_a_custom_model_are_rendered_and_read_only(client: Any, settings: Any) -> None:
+    mount(settings, [endpoint("category", Category), endpoint("crate", Crate)])
+    crate = Crate.objects.create(name="box")
+    b, a = Category.objects.create(name="b"), Category.objects.create(name="a")
+    Packing.objects.create(crate=crate, category=a)
+    Packing.objects.create(crate=crate, category=b)
+    shown = client.get(f"/api/crate/{crate.pk}/").json()
+    assert shown["categories"] == sorted([a.pk, b.pk])
+    assert [row["id"] for row in client.get(f"/api/crate/?categories={a.pk}").json()["object_list"]] == [crate.pk]
+    refused = client.post("/api/crate/", json.dumps({"name": "new", "categories": [a.pk]}),
+                          content_type="application/json")
+    assert (refused.status_code, refused.json()["error"]) == (400, "categories is read-only")
+    kept = client.put(f"/api/crate/{crate.pk}/", json.dumps({**shown, "name": "renamed"}),
+                      content_type="application/json")
+    assert kept.status_code == 200 and kept.json()["categories"] == shown["categories"]
+    client.delete(f"/api/category/{a.pk}/")
+    assert client.get(f"/api/crate/{crate.pk}/").json()["categories"] == [b.pk]
+
+
 def test_a_derived_many_to_many_without_blank_needs_a_link() -> None:
     field = models.ManyToManyField(Category)
     field.set_attributes_from_name("tags")
@@ -194,3 +213,17 @@ def test_many_to_many_links_name_the_ressource_serving_the_target(gadgets_api: A
     gadget = gadgets_api.get_controller("gadget").model
     assert gadget.get_field("categories").foreign == {"table": "category", "column": "id"}
     assert gadget.get_field("tickets").foreign == {"table": "ticket", "column": "id"}
+
+
+def test_order_fields_naming_a_field_without_an_order_is_a_configuration_error() -> None:
+    from django_restframework_lite.urls import include
+
+    with pytest.raises(ImproperlyConfigured, match=r"'specs' cannot be ordered: its values \(a list, a JSON document"):
+        include([endpoint("gadget", Gadget, order_fields=["price", "specs"])])
+
+
+def test_the_default_order_fields_leave_out_what_has_no_order(settings: Any) -> None:
+    api = mount(settings, [endpoint("category", Category), endpoint("ticket", Ticket), endpoint("gadget", Gadget)])
+    order = api.get_controller("gadget").query_rules.order
+    assert {"price", "made", "serial"} <= order
+    assert not {"specs", "blob", "ip", "manual", "categories", "tickets"} & order

@@ -165,3 +165,16 @@ class Everything(models.Model):
 
     class Meta:
         ordering = ["id"]
+
+
+class Crate(models.Model):
+    """Categories packed in a crate, linked through a model of its own (``Packing``): links read-only to the API."""
+
+    name = models.CharField(max_length=50)
+    categories = models.ManyToManyField(Category, through="Packing", related_name="crates")
+
+
+class Packing(models.Model):
+    crate = models.ForeignKey(Crate, on_delete=models.CASCADE)
+    category = models.ForeignKey(Category, on_delete=models.CASCADE)
+    packed = models.DateField(auto_now_add=True)
