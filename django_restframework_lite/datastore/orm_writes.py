@@ -12,6 +12,7 @@ deleted again, so that a refused write leaves no file behind either.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -41,17 +42,11 @@ class ModelWrites:
     many: dict[str, ManyToMany]
     write_db: str
 
-    def to_db(self, name: str, value: Any) -> Any:
-        raise NotImplementedError
-
-    def read_back(self, key: Any) -> dict[str, Any]:
-        raise NotImplementedError
-
-    def integrity_error(self, error: Any, operation: str | None) -> Exception:
-        raise NotImplementedError
-
-    def validation_error(self, error: ValidationError, kind: type[BadRequest] | type[Conflict]) -> Exception:
-        raise NotImplementedError
+    # The store's own methods, which these writes call.
+    to_db: Callable[[str, Any], Any]
+    read_back: Callable[[Any], dict[str, Any]]
+    integrity_error: Callable[[Any, str | None], Exception]
+    validation_error: Callable[[ValidationError, type[BadRequest] | type[Conflict]], Exception]
 
     # Files in bodies ----------------------------------------------------------------------
 
