@@ -53,6 +53,7 @@ setup(
             "redis>=5",
             "gunicorn>=22",
             "openapi-spec-validator>=0.7",
+            "Pillow>=10",  # Django's ImageField, in the every-field-type tests
             "playwright>=1.40",
             "ruff>=0.6",
             "import-linter>=2.1",

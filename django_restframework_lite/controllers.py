@@ -46,11 +46,21 @@ from .config import EndpointConfig, read_config
 from .datastore import DataStore
 from .datastore.query import Condition
 from .dispatcher import WSGIDispatcher
-from .exceptions import DJANGO_ERRORS, ApiError, BadRequest, PayloadTooLarge, from_django
+from .exceptions import DJANGO_ERRORS, ApiError, BadRequest, PayloadTooLarge, UnsupportedMediaType, from_django
 from .listing import parent_key, select
 from .models import FieldError, Model
+from .models.forms import form_data
 from .relations import EXPAND_KEY, SEARCH_KEY, Relations, resolve_relations
-from .responses import AllowedMethods, JsonResponse, error_response, read_json_object, without_body
+from .responses import (
+    AllowedMethods,
+    JsonResponse,
+    error_response,
+    is_json_content_type,
+    is_multipart,
+    read_json_object,
+    read_multipart,
+    without_body,
+)
 from .types import ControllerConfig, RessourceConfig
 from .views import BoundView, View
 
@@ -119,6 +129,10 @@ class Controller:
         for option in (self.pagination, self.partial, self.authentication):
             reserved.update(getattr(option, "query_parameters", ()) or ())
         self.reserved_parameters = frozenset(reserved)
+        #: A file field the store can write makes POST, PUT and PATCH take multipart/form-data too.
+        self.accepts_uploads = self.datastore.accepts_uploads and any(
+            not field.read_only for field in self.model.file_fields
+        )
         self.list_methods = AllowedMethods(self.list_verbs)
         self.unique_methods = AllowedMethods(self.unique_verbs)
         self._pk_field = self.model.pk_field
@@ -275,8 +289,17 @@ class Controller:
         return filters
 
     def read_body(self, request: HttpRequest) -> dict[str, Any]:
-        """Return the JSON object sent, through the controller formaters."""
-        data = read_json_object(request)
+        """Return the JSON object sent (or the multipart form, where uploads are taken), through the controller formaters."""
+        if self.accepts_uploads and is_multipart(request):
+            data = form_data(self.model, *read_multipart(request))
+        else:
+            content_type = (request.content_type or "").lower()
+            if self.accepts_uploads and not is_json_content_type(content_type):
+                raise UnsupportedMediaType(
+                    "Send the body as application/json or multipart/form-data, "
+                    f"not {content_type or 'without a Content-Type'}."
+                )
+            data = read_json_object(request)
         for formater in self.formaters:
             data = formater(self, data)
         return data

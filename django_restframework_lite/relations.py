@@ -195,7 +195,10 @@ class Relations:
               prefix: str) -> None:
         """Embed the related objects of ``name`` into ``objects`` (rendered from ``rows``), in one query."""
         hop = self.expand[name]
-        keys = tuple(dict.fromkeys(row.get(hop.field.name) for row in rows if row.get(hop.field.name) is not None))
+        many = getattr(hop.field, "many", False)
+        values = [row.get(hop.field.name) for row in rows]
+        flat = [key for value in values for key in value] if many else values  # type: ignore[union-attr]
+        keys = tuple(dict.fromkeys(key for key in flat if key is not None))
         scope = hop.scope(request)
         if not keys or scope is None:
             return
@@ -210,10 +213,13 @@ class Relations:
                 continue  # its own endpoint would refuse it: the key stays as it was
             key = related[hop.column]
             embedded[key] = target.render(view, dict(related))
-        for row, obj in zip(rows, objects, strict=True):
-            key = row.get(hop.field.name)
-            if key in embedded and name in obj:
-                obj[name] = dict(embedded[key])
+        for value, obj in zip(values, objects, strict=True):
+            if name not in obj or value is None:
+                continue
+            if many:  # a list: each related object embedded, or its pk where its endpoint hides it
+                obj[name] = [dict(embedded[key]) if key in embedded else key for key in value]
+            elif value in embedded:
+                obj[name] = dict(embedded[value])
 
     def ordering_terms(self, value: Any) -> list[tuple[str, bool]]:
         """Return the ``order_by`` terms as (name, descending)."""
@@ -253,18 +259,21 @@ class Relations:
 # Resolving paths when the URLs are built ----------------------------------------------------
 
 
-def link(source: Any, name: str, siblings: Mapping[str, Any]) -> Hop:
-    """Return the hop of ``source``'s foreign key ``name``; raise ``ValueError`` saying what is wrong."""
+def link(source: Any, name: str, siblings: Mapping[str, Any], *, many: bool = False) -> Hop:
+    """Return the hop of ``source``'s foreign key ``name`` (or many-to-many field, with ``many``).
+
+    Raise ``ValueError`` saying what is wrong.
+    """
     fk = source.model.get_field(name)
-    if not isinstance(fk, ForeignKeyField):
+    if not (isinstance(fk, ForeignKeyField) or many and getattr(fk, "many", False)):
         raise ValueError(f"{name!r} is not a foreign key of {source.ressource_name}")
     if name not in source.config.visible:
         raise ValueError(f"{name!r} is hidden from {source.ressource_name}'s clients")
-    table = fk.foreign["table"]
+    table = fk.foreign["table"]  # type: ignore[attr-defined]
     target = siblings.get(table)
     if target is None:
         raise ValueError(f"{name!r} refers to {table!r}, which no endpoint of this include() serves")
-    column = fk.foreign.get("column") or target.model.pk_field.name
+    column = fk.foreign.get("column") or target.model.pk_field.name  # type: ignore[attr-defined]
     return Hop(fk, target, column)
 
 
@@ -312,7 +321,9 @@ def resolve_relations(source: Any, options: Mapping[str, Any], siblings: Mapping
     for name in options.get("order_fields") or ():
         if isinstance(name, str) and "__" in name:
             path = path_of("order_fields", name)
-            if path is not None:
+            if path is not None and not path.field.orderable:
+                problems.append(("order_fields", f"{name!r} cannot be ordered: its values have no order."))
+            elif path is not None:
                 relations.order[name] = path
     search = options.get("search_fields")
     if search is not None:
@@ -337,7 +348,7 @@ def resolve_relations(source: Any, options: Mapping[str, Any], siblings: Mapping
     for option, into in (("expand", relations.expand), ("parents", relations.parents)):
         for name in options.get(option) or ():
             try:
-                into[name] = link(source, name, siblings)
+                into[name] = link(source, name, siblings, many=option == "expand")
             except ValueError as error:
                 problems.append((option, str(error) + "."))
     return relations, problems

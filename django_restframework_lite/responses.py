@@ -18,12 +18,17 @@ import json
 import re
 import uuid
 from collections.abc import Callable, Iterable, Mapping
+from io import BytesIO
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParser, MultiPartParserError
 
 from .exceptions import ApiError, BadRequest, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType
+from .models.numbers import JsonFloat, format_decimal
+from .models.structured import encode_bytes
+from .models.temporal import format_duration
 
 __all__ = [
     "JSON_CONTENT_TYPE",
@@ -31,7 +36,9 @@ __all__ = [
     "JsonResponse",
     "dumps",
     "error_response",
+    "is_multipart",
     "read_json_object",
+    "read_multipart",
     "serve",
     "without_body",
 ]
@@ -39,16 +46,25 @@ __all__ = [
 JSON_CONTENT_TYPE = "application/json"
 # RFC 9110's Content-Length: one or more ASCII digits (no sign, no underscore, no other digit).
 _DIGITS = re.compile(r"[0-9]+")
+MULTIPART_CONTENT_TYPE = "multipart/form-data"
 
 
 def _default(value: Any) -> Any:
-    """Serialise the few non-JSON types a datastore may hand back (ORM dates, decimals, UUIDs)."""
+    """Serialise the few non-JSON types a formater may hand back, in the wire formats of the field classes.
+
+    Dates and times as ISO 8601, a ``timedelta`` as an ISO 8601 duration, a
+    ``Decimal`` as an exact string (``"12.50"``), a UUID as its text and bytes as base64.
+    """
     if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
         return value.isoformat()
+    if isinstance(value, datetime.timedelta):
+        return format_duration(value)
     if isinstance(value, decimal.Decimal):
-        return float(value)
+        return format_decimal(value, None)
     if isinstance(value, uuid.UUID):
         return str(value)
+    if isinstance(value, (bytes, bytearray, memoryview)):
+        return encode_bytes(bytes(value))
     if isinstance(value, (set, frozenset, tuple)):
         return list(value)
     raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
@@ -110,8 +126,40 @@ def is_json_content_type(content_type: str) -> bool:
     )
 
 
+def is_multipart(request: HttpRequest) -> bool:
+    """Tell whether the request's body is ``multipart/form-data`` (an upload)."""
+    return (request.content_type or "").lower() == MULTIPART_CONTENT_TYPE
+
+
+def read_multipart(request: HttpRequest) -> tuple[dict[str, list[str]], dict[str, list[Any]]]:
+    """Return the text parts and the files of a ``multipart/form-data`` body, on any method.
+
+    Django parses such a body itself only for POST; PUT and PATCH get the same
+    parser here. Too large a body (Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` for
+    its text parts) is a 413, a malformed one or too many parts a 400.
+    """
+    try:
+        if request.method == "POST":
+            parts, files = request.POST, request.FILES
+        else:
+            # As Django's own parsing of POST: from the body already read, else from the stream.
+            stream = BytesIO(request.body) if hasattr(request, "_body") else request
+            parts, files = MultiPartParser(request.META, stream, request.upload_handlers, request.encoding).parse()
+    except RequestDataTooBig:
+        raise PayloadTooLarge("The request body is larger than this server accepts.") from None
+    except (TooManyFieldsSent, TooManyFilesSent):
+        raise BadRequest("Too many parts in the multipart/form-data body.") from None
+    except (MultiPartParserError, ValueError) as error:
+        raise BadRequest(f"Malformed multipart/form-data body: {error}") from None
+    return {key: parts.getlist(key) for key in parts}, {key: files.getlist(key) for key in files}
+
+
 def read_json_object(request: HttpRequest) -> dict[str, Any]:
-    """Return the request body as a dict, or raise 415/413/400 before anything is written."""
+    """Return the request body as a dict, or raise 415/413/400 before anything is written.
+
+    Numbers with a fraction or an exponent are ``JsonFloat``: floats that keep
+    their text, so that a ``DecimalField`` reads ``12.50`` exactly.
+    """
     content_type = (request.content_type or "").lower()
     if not is_json_content_type(content_type):
         raise UnsupportedMediaType(
@@ -127,7 +175,7 @@ def read_json_object(request: HttpRequest) -> dict[str, Any]:
     except RequestDataTooBig:
         raise PayloadTooLarge("The request body is larger than this server accepts.") from None
     try:
-        data = json.loads(body, parse_constant=_reject_constant)
+        data = json.loads(body, parse_float=JsonFloat, parse_constant=_reject_constant)
     except json.JSONDecodeError as error:
         raise BadRequest(f"Malformed JSON: {error.msg} (line {error.lineno}, column {error.colno}).") from None
     except (ValueError, RecursionError) as error:

@@ -12,8 +12,8 @@
 Under the prefix this serves the hello root (``{"name", "version"}``), the
 self-description patterns, ``<ressource_name>/`` (URL name
 ``<ressource_name>-list``) and ``<ressource_name>/<identifier>/``
-(``<ressource_name>-detail``; ``<int:...>`` for integer pks, ``<str:...>``
-otherwise), and a JSON 404 for every other path below the prefix. Because of
+(``<ressource_name>-detail``; ``<int:...>`` for integer pks, ``<uuid:...>``
+for UUID pks, ``<str:...>`` otherwise), and a JSON 404 for every other path below the prefix. Because of
 that catch-all, an API mounted at the root (``path("", ...)``) must come after
 the project's other patterns.
 
@@ -36,6 +36,10 @@ from .controllers import Controller
 from .relations import Hop
 
 __all__ = ["Api", "ApiPatterns", "include"]
+
+
+# The path converter of each kind of pk; any other pk is matched as text.
+PK_CONVERTERS = {"integer": "int", "uuid": "uuid"}
 
 
 class ApiPatterns(list[URLPattern | URLResolver]):
@@ -73,7 +77,7 @@ def nested_view(controller: Controller, hop: Hop) -> Callable[..., HttpResponse]
 
 def converter(controller: Controller) -> str:
     """Return the path converter of ``controller``'s identifiers."""
-    return "int" if controller.model.pk_field.base_type == "integer" else "str"
+    return PK_CONVERTERS.get(controller.model.pk_field.base_type, "str")
 
 
 def build_urlpatterns(api: Api) -> ApiPatterns:

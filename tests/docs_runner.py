@@ -16,6 +16,9 @@ interpreter's ``bin`` first on the ``PATH``; its literal blocks run in order:
 - any other ``python`` block runs with ``python manage.py shell -c`` (or plain
   ``python`` where there is no ``manage.py``) and must not fail.
 - ``.. literalinclude::`` shows a file of the demo, which the page's server runs.
+- a UUID the server draws (a new object's pk) cannot be known when the page is
+  written: the first time an answer shows a UUID it stands for the one the
+  server answered there, and later commands and answers read it that way.
 - a block of ``>>>`` examples is a doctest: the page's doctests run together, in
   one namespace, as ``doctest`` runs a text file (``ELLIPSIS`` and
   ``NORMALIZE_WHITESPACE`` on), in a process without Django settings.
@@ -188,7 +191,38 @@ def loads_expected(text: str) -> Any:
     return json.loads(text)
 
 
-def match_json(expected: Any, actual: Any, where: str = "$") -> None:
+UUID_TEXT = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+def match_string(expected: str, actual: str, bindings: dict[str, str] | None) -> bool:
+    """Compare strings; with ``bindings``, a UUID shown for the first time stands for the one answered."""
+    if bindings is None or not UUID_TEXT.search(expected):
+        return expected == actual
+    pattern, unbound, position = [], [], 0
+    for found in UUID_TEXT.finditer(expected):
+        pattern.append(re.escape(expected[position:found.start()]))
+        shown = found.group(0)
+        if shown in bindings:
+            pattern.append(re.escape(bindings[shown]))
+        else:
+            pattern.append(f"({UUID_TEXT.pattern})")
+            unbound.append(shown)
+        position = found.end()
+    pattern.append(re.escape(expected[position:]))
+    answered = re.fullmatch("".join(pattern), actual)
+    if answered is None:
+        return False
+    for shown, value in zip(unbound, answered.groups(), strict=True):
+        bindings.setdefault(shown, value)
+    return True
+
+
+def bind(text: str, bindings: dict[str, str]) -> str:
+    """Replace in ``text`` every UUID the page showed by the one the server answered."""
+    return UUID_TEXT.sub(lambda found: bindings.get(found.group(0), found.group(0)), text)
+
+
+def match_json(expected: Any, actual: Any, where: str = "$", bindings: dict[str, str] | None = None) -> None:
     if expected == ANY_OBJECT:
         if not isinstance(actual, dict):
             raise Mismatch(f"{where}: expected an object, got {actual!r}")
@@ -207,7 +241,7 @@ def match_json(expected: Any, actual: Any, where: str = "$") -> None:
         for key in keys:
             if key not in actual:
                 raise Mismatch(f"{where}: no member {key!r} in {actual!r}")
-            match_json(expected[key], actual[key], f"{where}.{key}")
+            match_json(expected[key], actual[key], f"{where}.{key}", bindings)
         return
     if isinstance(expected, list):
         if not isinstance(actual, list):
@@ -217,7 +251,11 @@ def match_json(expected: Any, actual: Any, where: str = "$") -> None:
         if len(actual) < len(items) or (not more and len(actual) != len(items)):
             raise Mismatch(f"{where}: {len(actual)} items instead of {len(items)}{' or more' if more else ''}")
         for position, item in enumerate(items):
-            match_json(item, actual[position], f"{where}[{position}]")
+            match_json(item, actual[position], f"{where}[{position}]", bindings)
+        return
+    if isinstance(expected, str) and isinstance(actual, str):
+        if not match_string(expected, actual, bindings):
+            raise Mismatch(f"{where}: {actual!r} instead of {expected!r}")
         return
     if expected != actual:
         raise Mismatch(f"{where}: {actual!r} instead of {expected!r}")
@@ -239,7 +277,7 @@ def match_text(expected: list[str], actual: list[str]) -> None:
         raise Mismatch("output differs:\n--- expected\n" + "\n".join(expected) + "\n--- got\n" + "\n".join(actual))
 
 
-def match_http(expected: list[str], actual: str) -> None:
+def match_http(expected: list[str], actual: str, bindings: dict[str, str] | None = None) -> None:
     """Compare ``curl -i`` output: the status line, each header shown, then the body if shown."""
     head, _, body = actual.replace("\r\n", "\n").partition("\n\n")
     status, *header_lines = head.splitlines()
@@ -263,27 +301,27 @@ def match_http(expected: list[str], actual: str) -> None:
             raise Mismatch(f"{name}: {headers[name]!r} instead of {value!r}")
     shown = "\n".join(rest[blank + 1:]).strip()
     if shown:
-        match_body(shown, body)
+        match_body(shown, body, bindings)
 
 
-def match_body(shown: str, body: str) -> None:
+def match_body(shown: str, body: str, bindings: dict[str, str] | None = None) -> None:
     if shown.startswith(("{", "[")):
         try:
             actual = json.loads(body)
         except json.JSONDecodeError:
             raise Mismatch(f"expected JSON, got {body!r}") from None
-        match_json(loads_expected(shown), actual)
+        match_json(loads_expected(shown), actual, "$", bindings)
     else:
         match_text(shown.splitlines(), body.splitlines())
 
 
-def match_output(expected: list[str], actual: str) -> None:
+def match_output(expected: list[str], actual: str, bindings: dict[str, str] | None = None) -> None:
     if not expected:
         return
     if expected[0].startswith("HTTP/"):
-        match_http(expected, actual)
+        match_http(expected, actual, bindings)
     else:
-        match_body("\n".join(expected), actual)
+        match_body("\n".join(expected), actual, bindings)
 
 
 # Running ---------------------------------------------------------------------------------------------
@@ -308,6 +346,7 @@ class Runner:
         self.cwd = workdir
         self.server: subprocess.Popen[bytes] | None = None
         self.server_command: tuple[str, Path] | None = None
+        self.bindings: dict[str, str] = {}  # a UUID the page shows -> the one the server answered
         self.bash = subprocess.Popen(
             ["bash", "--noprofile", "--norc"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, cwd=workdir, env=env, text=True, bufsize=1,
@@ -346,6 +385,7 @@ class Runner:
             output.append(line)
 
     def rewrite(self, command: str) -> str:
+        command = bind(command, self.bindings)
         return command.replace(f"127.0.0.1:{DOC_PORT}", f"127.0.0.1:{self.port}").replace(
             f"localhost:{DOC_PORT}", f"localhost:{self.port}")
 
@@ -363,7 +403,7 @@ class Runner:
                 raise AssertionError(f"{where}: {command!r} exited {status}:\n{output}")
             if not server:
                 try:
-                    match_output(expected, output)
+                    match_output(expected, output, self.bindings)
                 except Mismatch as error:
                     raise AssertionError(f"{where}: {command}\n{error}") from None
         if server:

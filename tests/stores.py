@@ -1,6 +1,6 @@
 """The same ressources on every datastore: one builder for the contract suite and the HTTP tests.
 
-``category``, ``item`` and ``part`` behave the same on each kind of store. The
+``category``, ``item``, ``part``, ``ticket`` and ``gadget`` behave the same on each kind of store. The
 ORM's models are derived from ``inventory.models``; the list and SQLite stores
 get the explicit models below, which describe the same fields. ``ressource()``
 gives the ``ressource`` dict of one of them on one kind of store; everything
@@ -47,13 +47,46 @@ class PartModel(models.Model):
     fields = [
         models.StringPkField(name="code", required=True, max_length=10),
         models.IntegerField(name="stock", default=0),
-        models.FloatField(name="price", nullable=True),
+        models.DecimalField(name="price", max_digits=6, decimal_places=2, nullable=True),
         models.StringField(name="label", default="", max_length=30),
     ]
 
 
-MODELS: dict[str, type[models.Model]] = {"category": CategoryModel, "item": ItemModel, "part": PartModel}
-DJANGO_MODELS = {"category": "Category", "item": "Item", "part": "Part"}
+class TicketModel(models.Model):
+    """What DjangoModelDataStore derives from ``inventory.models.Ticket``: a UUID pk the store draws."""
+
+    fields = [
+        models.UUIDPkField(name="id", auto=True),
+        models.StringField(name="title", required=True, max_length=100),
+    ]
+
+
+class GadgetModel(models.Model):
+    """What DjangoModelDataStore derives from ``inventory.models.Gadget``: each type of API.md section 11."""
+
+    fields = [
+        models.PkField(name="id"),
+        models.DateField(name="made", nullable=True, description="The day it was made."),
+        models.TimeField(name="opens", nullable=True),
+        models.DurationField(name="warranty", nullable=True),
+        models.UUIDField(name="serial", nullable=True),
+        models.DecimalField(name="price", max_digits=8, decimal_places=2, nullable=True),
+        models.JSONField(name="specs", nullable=True),
+        models.BinaryField(name="blob", nullable=True),
+        models.EmailField(name="email", max_length=254, default=""),
+        models.URLField(name="site", max_length=200, default=""),
+        models.SlugField(name="slug", max_length=50, default=""),
+        models.IPAddressField(name="ip", nullable=True),
+        models.FileField(name="manual", nullable=True),
+        models.ManyToManyField(name="categories", foreign={"table": "category", "column": "id"}),
+        models.ManyToManyField(name="tickets", foreign={"table": "ticket", "column": "id"}, items=models.UUIDField),
+    ]
+
+
+MODELS: dict[str, type[models.Model]] = {
+    "category": CategoryModel, "item": ItemModel, "part": PartModel, "ticket": TicketModel, "gadget": GadgetModel,
+}
+DJANGO_MODELS = {"category": "Category", "item": "Item", "part": "Part", "ticket": "Ticket", "gadget": "Gadget"}
 
 
 def ressource(kind: str, name: str, tmp_path: Path, **options: Any) -> dict[str, Any]:
@@ -87,19 +120,24 @@ class Stores:
     category: DataStore
     item: DataStore
     part: DataStore
+    ticket: DataStore
+    gadget: DataStore
 
     @property
     def registry(self) -> dict[str, DataStore]:
-        return {"category": self.category, "item": self.item, "part": self.part}
+        return {"category": self.category, "item": self.item, "part": self.part, "ticket": self.ticket,
+                "gadget": self.gadget}
 
 
 def build_stores(kind: str, tmp_path: Path) -> Stores:
-    """Build category/item/part stores of one kind; items are unique together on (name, size)."""
+    """Build the stores of one kind; items are unique together on (name, size); gadgets link categories and tickets."""
     stores = Stores(
         kind,
         build_store(kind, "category", tmp_path),
         build_store(kind, "item", tmp_path, validators=[UniqueTogether("name", "size")]),
         build_store(kind, "part", tmp_path),
+        build_store(kind, "ticket", tmp_path),
+        build_store(kind, "gadget", tmp_path),
     )
     registry = stores.registry
     for name, store in registry.items():

@@ -173,7 +173,7 @@ def test_delete_unknown_pk_is_not_found(stores: Stores) -> None:
 
 def test_string_pk_is_given_by_the_client(stores: Stores) -> None:
     assert stores.part.create({"code": "P-1", "price": 2.5}) == "P-1"
-    assert stores.part.get("P-1") == {"code": "P-1", "stock": 0, "price": 2.5, "label": ""}
+    assert stores.part.get("P-1") == {"code": "P-1", "stock": 0, "price": "2.50", "label": ""}
     stores.part.update(stores.part.get("P-1"), {"stock": 3})
     assert stores.part.get("P-1")["stock"] == 3
     stores.part.delete("P-1")

@@ -72,7 +72,10 @@ def test_derived_model_of_a_string_pk_and_a_decimal() -> None:
     model = DjangoModelDataStore(Part).model
     assert type(model.pk_field) is models.StringPkField
     assert (model.pk_field.required, model.pk_field.max_length) == (True, 10)
-    assert type(model.get_field("price")) is models.FloatField
+    # A Django DecimalField is an exact DecimalField (0.2 made it a FloatField: API.md section 11).
+    price = model.get_field("price")
+    assert type(price) is models.DecimalField
+    assert (price.max_digits, price.decimal_places, price.nullable) == (6, 2, True)
     assert model.get_field("label").default == ""
     low, high = connection.ops.integer_field_range("SmallIntegerField")
     assert (model.get_field("stock").min_value, model.get_field("stock").max_value) == (low, high)
@@ -96,11 +99,33 @@ def test_bind_names_the_ressource_that_serves_the_related_model() -> None:
     assert items.model.get_field("category").options["foreign"] == {"table": "categories", "column": "id"}
 
 
+class ColourField(django_models.Field):
+    """A third-party field whose type the store cannot know."""
+
+    def get_internal_type(self) -> str:
+        return "ColourField"
+
+
 def test_a_field_that_cannot_be_derived_is_a_configuration_error() -> None:
-    field = django_models.UUIDField()
-    field.set_attributes_from_name("uid")
-    with pytest.raises(ImproperlyConfigured, match="cannot derive a field .*UUIDField"):
+    field = ColourField()
+    field.set_attributes_from_name("shade")
+    with pytest.raises(ImproperlyConfigured) as caught:
         field_from_django(field)
+    message = str(caught.value)
+    assert "cannot derive a field from shade (ColourField)" in message
+    assert "models.StringField(name='shade')" in message
+    assert "exclude=['shade']" in message
+
+
+def test_a_custom_field_is_derived_from_its_internal_type() -> None:
+    class HexField(django_models.Field):
+        def get_internal_type(self) -> str:
+            return "CharField"
+
+    field = HexField(max_length=7)
+    field.set_attributes_from_name("colour")
+    derived = field_from_django(field)
+    assert (type(derived), derived.max_length, derived.required) == (models.StringField, 7, True)
 
 
 def test_a_ressource_that_is_not_a_model_is_a_configuration_error() -> None:
@@ -311,14 +336,15 @@ def test_a_list_store_referencing_an_orm_store_blocks_its_delete() -> None:
 
 
 def test_decimal_fields_take_floats_by_their_shortest_spelling() -> None:
+    # Decimals answer exact strings since 0.2 (they were floats): API.md section 11.
     store = DjangoModelDataStore(Part)
     store.create({"code": "P1", "price": 0.1})
-    assert store.get("P1")["price"] == 0.1
-    assert store.update(store.get("P1"), {"price": 1234.5})["price"] == 1234.5
+    assert store.get("P1")["price"] == "0.10"
+    assert store.update(store.get("P1"), {"price": 1234.5})["price"] == "1234.50"
     with pytest.raises(BadRequest) as caught:
         store.update(store.get("P1"), {"price": 2.555})
     assert caught.value.fields == {"price": "Ensure that there are no more than 2 decimal places."}
-    assert store.get("P1")["price"] == 1234.5
+    assert store.get("P1")["price"] == "1234.50"
 
 
 def test_datetimes_are_returned_as_canonical_utc_strings() -> None:

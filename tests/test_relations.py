@@ -365,3 +365,29 @@ def test_a_foreign_key_to_no_sibling_cannot_be_expanded(tmp_path: Any) -> None:
     users, _ = endpoints("list-and-sqlite", tmp_path, user_options={"expand": ["address"]})
     with pytest.raises(Exception, match="refers to 'address', which no endpoint of this include"):
         include([users])
+
+
+# Many-to-many ----------------------------------------------------------------------------------
+
+
+def test_a_many_to_many_expands_to_a_list_in_one_query_per_page(settings: Any, client: Any) -> None:
+    from addressbook.api import DocumentEndPoint, LabelEndPoint
+    from addressbook.models import Document, Label
+
+    class Documents(DocumentEndPoint):
+        controller = {**DocumentEndPoint.controller, "options": {"pagination": Pagination(50), "expand": ["labels"]}}
+
+    mount(settings, [Documents, LabelEndPoint])
+    labels = [Label.objects.create(name=name) for name in ("invoice", "lease", "insurance")]
+    for index in range(50):
+        document = Document.objects.create(title=f"D{index}", issued="2025-01-01")
+        document.labels.set(labels[: index % 3 + 1])
+    costs = []
+    for count in (5, 50):
+        with CaptureQueriesContext(connection) as queries:
+            answer = client.get(f"/api/documents/?expand=labels&count={count}").json()
+        assert len(answer["object_list"]) == count
+        costs.append(len(queries))
+    assert costs[0] == costs[1]
+    first = next(document for document in answer["object_list"] if document["title"] == "D1")  # labels 1 and 2
+    assert first["labels"] == [client.get(f"/api/labels/{label.pk}/").json() for label in labels[:2]]

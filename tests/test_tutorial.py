@@ -761,8 +761,10 @@ def test_load_addressbook_fills_the_demo_once(client, settings, tmp_path):
 
     assert User.objects.count() == 200
     assert Address.objects.count() == 5
-    assert first.getvalue() == "addresses: 5 (5 new), users: 200 (200 new), notes: 4 (4 new), accounts: 2 (2 new)\n"
-    assert second.getvalue() == "addresses: 5 (0 new), users: 200 (0 new), notes: 4 (0 new), accounts: 2 (0 new)\n"
+    assert first.getvalue() == ("addresses: 5 (5 new), users: 200 (200 new), notes: 4 (4 new), accounts: 2 (2 new), "
+                                "documents: 2 (2 new)\n")
+    assert second.getvalue() == ("addresses: 5 (0 new), users: 200 (0 new), notes: 4 (0 new), accounts: 2 (0 new), "
+                                 "documents: 2 (0 new)\n")
     body = answer(send(client, "GET", "/api/users/"))
     assert body["meta"]["total_count"] == 200
     assert body["meta"]["next"] == "/api/users/?offset=20"

@@ -50,14 +50,19 @@ def test_json_is_compact_utf8():
 
 
 def test_json_of_store_types():
+    # A Decimal is an exact string since 0.2 (it was a float): the wire format of DecimalField, API.md section 11.
     value = {
         "when": datetime.datetime(2024, 1, 2, 3, 4, 5, tzinfo=datetime.timezone.utc),
         "day": datetime.date(2024, 1, 2),
         "price": decimal.Decimal("1.50"),
+        "tiny": decimal.Decimal("1E-7"),
         "uid": uuid.UUID(int=1),
+        "length": datetime.timedelta(days=1, hours=2, minutes=30),
+        "blob": b"hello",
     }
-    assert json.loads(dumps(value)) == {"when": "2024-01-02T03:04:05+00:00", "day": "2024-01-02", "price": 1.5,
-                                        "uid": "00000000-0000-0000-0000-000000000001"}
+    assert json.loads(dumps(value)) == {"when": "2024-01-02T03:04:05+00:00", "day": "2024-01-02", "price": "1.50",
+                                        "tiny": "0.0000001", "uid": "00000000-0000-0000-0000-000000000001",
+                                        "length": "P1DT2H30M", "blob": "aGVsbG8="}
 
 
 def test_json_escapes_a_lone_surrogate_instead_of_failing():

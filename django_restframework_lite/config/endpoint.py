@@ -188,10 +188,13 @@ def query_rules(label: str, dicts: Effective, model: Model, visible: frozenset[s
                 refuse("filter_fields", f"{name!r} has no lookup {', '.join(unknown)}; it takes: {', '.join(sorted(known))}.")
             filters[name] = frozenset(lookups) & known
     order_listed = options.get("order_fields")
+    orderable = frozenset(name for name in visible if model.get_field(name).orderable)  # type: ignore[union-attr]
     if order_listed is None:
-        order = visible
+        order = orderable
     else:
         order = frozenset(name for name in order_listed if "__" not in name and check_name("order_fields", name))
+        for name in sorted(order - orderable):
+            refuse("order_fields", f"{name!r} cannot be ordered: its values (a list, a JSON document...) have no order.")
     if problems:
         raise ControllerConfigurationError(problems)
     return QueryRules(filters=MappingProxyType(filters), order=order, visible=visible)

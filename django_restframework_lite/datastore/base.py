@@ -10,7 +10,8 @@ query language and moves dicts in and out of its storage.
 Sibling stores: ``include()`` binds every store of one API to a registry keyed by
 ressource name, so that ``foreign={"table": "address"}`` finds the ``address``
 store whatever kind it is, and a delete can tell whether another store still
-references the row.
+references the row (``references.py`` holds those checks, and the unlinking of
+a deleted row from many-to-many lists).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
-from ..exceptions import BadRequest, Conflict, NotFound
+from ..exceptions import BadRequest, NotFound
 from ..models import Field, Model
 from ..models.base import invalid_message
 from .query import (
@@ -38,6 +39,7 @@ from .query import (
     parse_scope,
 )
 from .query import convert_filter_value as _convert_filter_value
+from .references import References
 from .validators import ValidatorCall, validator_call
 
 __all__ = ["ORDER_BY_KEY", "Condition", "DataStore", "Ordering", "QueryRules", "fold_case"]
@@ -45,7 +47,7 @@ __all__ = ["ORDER_BY_KEY", "Condition", "DataStore", "Ordering", "QueryRules", "
 Scope = Sequence[Condition]
 
 
-class DataStore:
+class DataStore(References):
     """Base class of the datastores: ``DataStore(ressource_config, model, *, validators=(), partial=None)``.
 
     ``ressource_config`` says where the data lives (its form is the store's own),
@@ -59,6 +61,10 @@ class DataStore:
     #: True for a store of the Django ORM: a standalone ``WSGIDispatcher`` then sets up a database.
     requires_database: bool = False
 
+    #: Whether the store keeps uploaded files (the ORM store, through Django's storage). Elsewhere a
+    #: ``FileField`` is read-only: its value is the server's (``before_write``), never a client's.
+    accepts_uploads: bool = False
+
     def __init__(
         self,
         ressource_config: Any,
@@ -71,6 +77,8 @@ class DataStore:
         if model is None:
             model = self.derive_model()
         self.model: Model = model() if isinstance(model, type) else model
+        if not self.accepts_uploads and self.model.file_fields:
+            self.model = self.model.with_read_only(field.name for field in self.model.file_fields)
         self.validators: list[Any] = list(validators or [])
         self.validator_calls: list[ValidatorCall] = [self.prepare_validator(v) for v in self.validators]
         # ``partial`` is a ressource option the controller reads (``Partial()``); a store has no use for it.
@@ -129,55 +137,6 @@ class DataStore:
         """Return at most ``limit`` rows, by pk, whose fields equal ``values`` (already of the fields' types)."""
         conditions = [Condition(self.model.get_field(name), "exact", value) for name, value in values.items()]
         return self.fetch(conditions, [Ordering(self.model.pk_field)], 0, limit)
-
-    def check_foreign_keys(self, data: dict[str, Any]) -> None:
-        """Refuse a reference to a row that does not exist, with ``"<field> does not validate"``."""
-        for field in self.model.foreign_keys:
-            value = data.get(field.name)
-            if value is None or field.name not in data:
-                continue
-            if not self.foreign_row_exists(field, value):
-                raise BadRequest(
-                    invalid_message(field.name),
-                    fields={field.name: f"No {field.foreign['table']} matches {value!r}."},
-                )
-
-    def foreign_row_exists(self, field: Any, value: Any) -> bool:
-        """Tell whether ``value`` names a row of the referenced ressource.
-
-        Sibling stores are asked first; a store that can check otherwise (SQL
-        constraints, Django's ForeignKey) overrides ``check_foreign_key_fallback``.
-        """
-        target = self.registry.get(field.foreign["table"])
-        if target is None:
-            return self.check_foreign_key_fallback(field, value)
-        column = field.foreign.get("column") or target.model.pk_field.name
-        if column == target.model.pk_field.name:
-            try:
-                target.get(value)
-            except NotFound:
-                return False
-            return True
-        return target.count(**{column: value}) > 0
-
-    def check_foreign_key_fallback(self, field: Any, value: Any) -> bool:
-        """Check a reference whose table is no sibling store; True lets the store's own constraint decide."""
-        return True
-
-    def check_not_referenced(self, row: dict[str, Any]) -> None:
-        """Refuse to delete a row that a sibling store still references (409)."""
-        if self.ressource_name is None:
-            return
-        pk_name = self.model.pk_field.name
-        for name, store in self.registry.items():
-            for field in store.model.foreign_keys:
-                if field.foreign["table"] != self.ressource_name:
-                    continue
-                column = field.foreign.get("column") or pk_name
-                if row.get(column) is not None and store.count(**{field.name: row[column]}) > 0:
-                    raise Conflict(
-                        f"Cannot delete this ressource: {name} still reference it through {field.name}.",
-                    )
 
     # Query parsing ----------------------------------------------------------------------
 
@@ -311,8 +270,10 @@ class DataStore:
     def delete(self, identifier: Any) -> None:
         """Remove the object, or raise ``NotFound``; a referenced object is a ``Conflict``."""
         with self.atomic(operation="delete"):
-            self.check_not_referenced(self.get_for_update(identifier))
+            row = self.get_for_update(identifier)
+            self.check_not_referenced(row)
             self.remove(identifier)
+            self.unlink_everywhere(row)
 
     @contextlib.contextmanager
     def atomic(self, operation: str | None = None) -> Iterator[None]:
@@ -357,6 +318,10 @@ class DataStore:
     def remove(self, identifier: Any) -> None:
         """Delete an existing row (its existence and references are already checked)."""
         raise NotImplementedError(f"{type(self).__name__} must implement remove()")
+
+    def unlink(self, field: Any, pk: Any) -> None:
+        """Take ``pk`` out of the many-to-many ``field``'s lists: the object it names was deleted."""
+        raise NotImplementedError(f"{type(self).__name__} must implement unlink()")
 
 
 def check_slice(offset: int | None, count: int | None) -> None:

@@ -7,12 +7,14 @@
     DjangoModelDataStore(User, UserModel)                       # an explicit Model
 
 Every read is one database-side query (``filter``, ``order_by``, slicing and
-``.values()``), never a table-sized read into Python. A QuerySet is a window:
-get, list, update and delete only ever reach its rows. Writes run in
+``.values()``), never a table-sized read into Python, plus one query per
+many-to-many field for the whole page. A QuerySet is a window: get, list,
+update and delete only ever reach its rows. Writes run in
 ``transaction.atomic``; ``get_for_update`` locks the row with
 ``select_for_update`` so that check-then-write sequences (``If-Match``,
 ``UniqueTogether``) are atomic on PostgreSQL. Django's validation errors, integrity
 errors and protected deletes become 400 and 409 errors naming the field.
+Values travel in their wire form (``orm_values``); writes live in ``orm_writes``.
 
 String comparison and ordering follow code points on every backend (PostgreSQL
 compares with the "C" collation), which is how the other datastores order strings.
@@ -21,24 +23,21 @@ compares with the "C" collation), which is how the other datastores order string
 from __future__ import annotations
 
 import contextlib
-import decimal
-from collections.abc import Iterator, Sequence
-from datetime import datetime, timezone
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import DatabaseError, DataError, IntegrityError, connections, models, router, transaction
-from django.db.models.deletion import ProtectedError, RestrictedError
 
 from ..exceptions import BadRequest, Conflict
 from ..models import Field, FieldError, Model
-from ..models.base import invalid_message, missing_message
-from ..models.fields import format_datetime, parse_iso_datetime
 from .base import DataStore
 from .orm_errors import integrity_error, validation_error
-from .orm_fields import derive_model, field_from_django, fills_itself
-from .orm_sql import CaseFold, install_sqlite_functions, lookup_expression, order_term, window_fields
+from .orm_fields import derive_model, field_from_django
+from .orm_relations import ManyToMany
+from .orm_sql import CaseFold, install_sqlite_functions, lookup_expression, order_term
+from .orm_values import key_reader, reader, writer
+from .orm_writes import ModelWrites
 from .query import AnyOf, Condition, Ordering
 
 __all__ = ["CaseFold", "DjangoModelDataStore", "derive_model", "field_from_django", "install_sqlite_functions"]
@@ -46,10 +45,11 @@ __all__ = ["CaseFold", "DjangoModelDataStore", "derive_model", "field_from_djang
 _ADVISORY_LOCK_CLASS = 0x44524C  # first key of pg_advisory_xact_lock(int, int): "DRL", this app's
 
 
-class DjangoModelDataStore(DataStore):
+class DjangoModelDataStore(ModelWrites, DataStore):
     """Serve a Django model class or QuerySet; see the module docstring."""
 
     requires_database = True
+    accepts_uploads = True
 
     def __init__(
         self,
@@ -82,16 +82,30 @@ class DjangoModelDataStore(DataStore):
         self.window = isinstance(ressource_config, models.QuerySet) and self.queryset.query.has_filters()
         super().__init__(ressource_config, model, validators=validators, partial=partial)
         self.django_fields = {field.name: self.django_field_for(field) for field in self.model.get_fields()}
-        self.attnames = {name: django_field.attname for name, django_field in self.django_fields.items()}
-        self.text_fields = {field.name for field in self.model.get_fields() if field.base_type == "string"}
+        self.many = {field.name: ManyToMany(self.django_fields[field.name], field) for field in self.model.many_to_many}
+        columns = [field for field in self.model.get_fields() if field.name not in self.many]
+        self.attnames = {field.name: self.django_fields[field.name].attname for field in columns}
+        self.text_fields = {field.name for field in columns if field.base_type == "string"}
+        # Each field's converters, chosen once: wire value -> ORM value, and .values() -> wire value.
+        self.writers: dict[str, Callable[[Any], Any]] = {}
+        for field in columns:
+            convert = writer(self.django_fields[field.name], field)
+            if convert is not None:
+                self.writers[field.name] = convert
+        self.file_names = frozenset(field.name for field in self.model.file_fields)
+        self.readers = [
+            (field.name, self.attnames[field.name], reader(self.django_fields[field.name], field)) for field in columns
+        ]
+        self.wire_pk = key_reader(self.model_class._meta.pk)
 
     def derive_model(self) -> Model:
         return derive_model(self.model_class, **self.exposure)
 
     def django_field_for(self, field: Field) -> models.Field:
+        meta = self.model_class._meta
         if field is self.model.pk_field:
-            return self.model_class._meta.pk
-        for django_field in self.model_class._meta.concrete_fields:
+            return meta.pk
+        for django_field in [*meta.concrete_fields, *meta.many_to_many]:
             if field.name in (django_field.name, django_field.attname):
                 return django_field
         raise ImproperlyConfigured(
@@ -104,7 +118,7 @@ class DjangoModelDataStore(DataStore):
         super().bind(registry, ressource_name)
         if not self.derived:
             return
-        for field in self.model.foreign_keys:
+        for field in [*self.model.foreign_keys, *self.model.many_to_many]:
             related = self.django_fields[field.name].related_model
             for name, store in registry.items():
                 if isinstance(store, DjangoModelDataStore) and store.model_class is related:
@@ -144,27 +158,35 @@ class DjangoModelDataStore(DataStore):
     # Values in and out ------------------------------------------------------------------
 
     def to_db(self, name: str, value: Any) -> Any:
-        django_field = self.django_fields[name]
-        if value is not None and isinstance(django_field, models.DateTimeField):
-            moment = value if isinstance(value, datetime) else parse_iso_datetime(value)
-            if not settings.USE_TZ:
-                moment = moment.astimezone(timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
-            return moment
-        if isinstance(value, float) and isinstance(django_field, models.DecimalField):
-            # repr() is the shortest spelling that round-trips: 0.1 stays 0.1, not 0.1000000000000000055.
-            return decimal.Decimal(repr(value))
-        return value
+        """Return a wire value of field ``name`` (from a body or a filter) as the ORM takes it."""
+        convert = self.writers.get(name)
+        if convert is None or value is None and name not in self.file_names:
+            return value
+        return convert(value)
 
     def from_db(self, row: dict[str, Any]) -> dict[str, Any]:
-        result: dict[str, Any] = {}
-        for name, attname in self.attnames.items():
-            value = row[attname]
-            if isinstance(value, datetime):
-                value = format_datetime(value)
-            elif isinstance(value, decimal.Decimal):
-                value = float(value)
-            result[name] = value
-        return result
+        """Return one ``.values()`` row in wire form (its many-to-many lists are added by ``rows_out``)."""
+        return {
+            name: value if convert is None or value is None else convert(value)
+            for name, attname, convert in self.readers
+            for value in (row[attname],)
+        }
+
+    def rows_out(self, rows: list[dict[str, Any]], alias: str) -> list[dict[str, Any]]:
+        """Return ``.values()`` rows in wire form, with their many-to-many lists (one query per field)."""
+        objects = [self.from_db(row) for row in rows]
+        if self.many and rows:
+            for name, many in self.many.items():
+                linked = many.read(alias, [row[many.outer] for row in rows])
+                for obj, row in zip(objects, rows, strict=True):
+                    obj[name] = linked[row[many.outer]]
+        return objects
+
+    def values(self, queryset: models.QuerySet) -> models.QuerySet:
+        """Select the exposed columns (and the key of every many-to-many field's links)."""
+        names = list(self.attnames.values())
+        names += [many.outer for many in self.many.values() if many.outer not in names]
+        return queryset.values(*names)
 
     def pk_value(self, identifier: Any) -> Any:
         """Return the identifier as the pk's type, or raise ``NotFound`` when it cannot be one."""
@@ -193,6 +215,12 @@ class DjangoModelDataStore(DataStore):
                 either |= models.Q(self.expression(alternative, alias))
             return either
         name, lookup = condition.name, condition.lookup
+        if name in self.many:
+            return self.many[name].condition(condition, alias)
+        if name in self.file_names and lookup == "isnull":
+            # No file is an empty name in Django's column (or NULL where the field allows it).
+            empty = models.Q(**{f"{self.attnames[name]}__isnull": True}) | models.Q(**{self.attnames[name]: ""})
+            return empty if condition.value else ~empty
         if lookup == "in" and isinstance(condition.value, models.QuerySet):
             value: Any = condition.value  # another ORM store's rows: a subquery, no round trip
         elif lookup == "in":
@@ -210,7 +238,9 @@ class DjangoModelDataStore(DataStore):
             order_term(
                 order.expression if order.expression is not None else self.attnames[order.name],
                 order.descending,
-                c_collation=c_collation and order.field.base_type == "string",
+                c_collation=c_collation and (
+                    order.field.name in self.text_fields if order.expression is None else order.field.base_type == "string"
+                ),
             )
             for order in ordering
         ]
@@ -237,16 +267,13 @@ class DjangoModelDataStore(DataStore):
         alias = self.read_db
         return self.queryset.filter(*[self.expression(condition, alias) for condition in conditions])
 
-    def values(self, queryset: models.QuerySet) -> models.QuerySet:
-        return queryset.values(*self.attnames.values())
-
     # DataStore hooks: reads -------------------------------------------------------------
 
     def get(self, identifier: Any) -> dict[str, Any]:
         rows = list(self.values(self.queryset.filter(pk=self.pk_value(identifier)))[:1])
         if not rows:
             raise self.not_found(identifier)
-        return self.from_db(rows[0])
+        return self.rows_out(rows, self.read_db)[0]
 
     def get_for_update(self, identifier: Any) -> dict[str, Any]:
         """Lock the row (``SELECT ... FOR UPDATE``) and return it as the window shows it."""
@@ -263,14 +290,19 @@ class DjangoModelDataStore(DataStore):
         rows = list(self.values(self.queryset.using(alias).filter(pk=key))[:1])
         if not rows:
             raise self.not_found(identifier)
-        return self.from_db(rows[0])
+        return self.rows_out(rows, alias)[0]
+
+    def read_back(self, key: Any) -> dict[str, Any]:
+        """Return a row just written, as stored (outside the window or not), on the writing connection."""
+        alias = self.write_db
+        return self.rows_out(list(self.values(self.model_class._base_manager.using(alias).filter(pk=key))), alias)[0]
 
     def fetch(
         self, conditions: list[Condition], ordering: list[Ordering], offset: int, count: int | None
     ) -> list[dict[str, Any]]:
         queryset = self.matching(conditions).order_by(*self.order_expressions(ordering, self.read_db))
         end = None if count is None else offset + count
-        return [self.from_db(row) for row in self.values(queryset)[offset:end]]
+        return self.rows_out(list(self.values(queryset)[offset:end]), self.read_db)
 
     def count_matching(self, conditions: list[Condition]) -> int:
         return self.matching(conditions).count()
@@ -303,59 +335,18 @@ class DjangoModelDataStore(DataStore):
         related = django_field.related_model._base_manager.using(self.write_db)
         return related.filter(**{django_field.remote_field.field_name: value}).exists()
 
+    def missing_links_fallback(self, field: Any, pks: list[Any]) -> list[Any]:
+        """Ask the database which linked pks name no row of the related model (one query)."""
+        return self.many[field.name].missing(self.write_db, pks)
+
+    def validate(self, data: Any) -> dict[str, Any]:
+        return self.check_files(super().validate(data), None)
+
+    def validate_fields(self, data: Any, current: dict[str, Any] | None = None) -> dict[str, Any]:
+        return self.check_files(super().validate_fields(data, current), current)
+
     def insert(self, data: dict[str, Any]) -> Any:
-        pk = self.model.pk_field
-        values: dict[str, Any] = {}
-        written = []
-        for name, value in data.items():
-            if name == pk.name and pk.base_type == "integer":
-                continue
-            django_field = self.django_fields[name]
-            if value is None and not django_field.null:
-                if fills_itself(django_field) or self.model.get_field(name).read_only:  # type: ignore[union-attr]
-                    continue  # the server's value: Django's default or pre_save() gives it
-                raise BadRequest(missing_message(name), fields={name: "This field is required."})
-            values[self.attnames[name]] = self.to_db(name, value)
-            written.append(name)
-        instance = self.model_class(**values)
-        self.clean(instance, written)
-        self.write(instance, force_insert=True)
-        self.check_window(instance.pk, written)
-        return instance.pk
-
-    def save(self, identifier: Any, changes: dict[str, Any]) -> dict[str, Any]:
-        instance = self.model_class._base_manager.using(self.write_db).get(pk=identifier)
-        for name, value in changes.items():
-            setattr(instance, self.attnames[name], self.to_db(name, value))
-        self.clean(instance, changes.keys())
-        self.write(instance, update_fields=[self.attnames[name] for name in changes])
-        self.check_window(identifier, list(changes))
-        rows = list(self.values(self.model_class._base_manager.using(self.write_db).filter(pk=identifier)))
-        return self.from_db(rows[0])
-
-    def check_window(self, pk: Any, written: list[str]) -> None:
-        """Refuse a write whose row fell outside the QuerySet window (inside ``atomic()``: it rolls back).
-
-        The error names the first written field the window filters on, else every written field.
-        """
-        if not self.window or self.queryset.using(self.write_db).filter(pk=pk).exists():
-            return
-        filtered = window_fields(self.queryset)
-        named = [name for name in written if self.django_fields[name].name in filtered] or written
-        message = "This value puts the ressource outside the ressources served here."
-        raise BadRequest(invalid_message(named[0]) if named else "The ressource falls outside this endpoint.",
-                         fields={name: message for name in named})
-
-    def remove(self, identifier: Any) -> None:
-        try:
-            with transaction.atomic(using=self.write_db):
-                self.model_class._base_manager.using(self.write_db).filter(pk=identifier).delete()
-        except (ProtectedError, RestrictedError) as error:
-            objects = error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects
-            names = sorted({str(type(obj)._meta.verbose_name_plural) for obj in objects})
-            raise Conflict(f"Cannot delete this ressource: {', '.join(names)} still reference it.") from None
-        except IntegrityError as error:
-            raise self.integrity_error(error, "delete") from None
+        return self.wire_pk(super().insert(data))
 
     def validation_error(self, error: ValidationError, kind: type[BadRequest] | type[Conflict]) -> Exception:
         return validation_error(error, kind, self.django_fields)
@@ -363,41 +354,3 @@ class DjangoModelDataStore(DataStore):
     def integrity_error(self, error: DatabaseError, operation: str | None) -> Exception:
         """Turn a constraint failure into the 400/409 a client should see."""
         return integrity_error(error, operation, self.django_fields, [field.name for field in self.model.foreign_keys])
-
-    def clean(self, instance: models.Model, names: Any) -> None:
-        """Run Django's own validation of the written fields: 400 for bad values, 409 for duplicates.
-
-        Foreign keys are left to ``check_foreign_keys`` (one query, the seed's message).
-        """
-        written = {self.django_fields[name].name for name in names}
-        exclude = [
-            field.name
-            for field in self.model_class._meta.concrete_fields
-            if field.name not in written or isinstance(field, models.ForeignKey) or field.primary_key
-        ]
-        try:
-            instance.clean_fields(exclude=exclude)
-        except ValidationError as error:
-            raise self.validation_error(error, BadRequest) from None
-        unwritten = [name for name in exclude if name not in written]
-        try:
-            instance.validate_unique(exclude=unwritten)
-        except ValidationError as error:
-            raise self.validation_error(error, Conflict) from None
-        for constraint in self.model_class._meta.constraints:
-            try:
-                constraint.validate(self.model_class, instance, exclude=unwritten, using=self.write_db)
-            except ValidationError as error:
-                kind = Conflict if isinstance(constraint, models.UniqueConstraint) else BadRequest
-                raise self.validation_error(error, kind) from None
-
-    def write(self, instance: models.Model, **save_options: Any) -> None:
-        try:
-            # A savepoint: a refused statement must not poison a caller's transaction (PostgreSQL).
-            with transaction.atomic(using=self.write_db):
-                instance.save(using=self.write_db, **save_options)
-        except IntegrityError as error:
-            raise self.integrity_error(error, "write") from None
-        except DataError as error:
-            raise BadRequest(f"The database refused a value: {error}".strip()) from None
-

@@ -20,7 +20,7 @@ from typing import Any
 
 from ..exceptions import BadRequest
 from ..models import Field, FieldError, Model
-from ..models.fields import COMMON_LOOKUPS, ORDERED_LOOKUPS, TEXT_LOOKUPS, ForeignKeyField, parse_bool_text
+from ..models.fields import COMMON_LOOKUPS, ORDERED_LOOKUPS, TEXT_LOOKUPS, ForeignKeyField, check_text, parse_bool_text
 
 __all__ = [
     "ORDER_BY_KEY",
@@ -170,6 +170,11 @@ def convert_filter_value(field: Field, lookup: str, value: Any) -> Any:
         return tuple(field.to_query_value(item) for item in items)
     if value is None and lookup == "exact":
         return None
+    if lookup in _TEXT_LOOKUPS:
+        # A part of a value, not a value: "a@ex" is no e-mail address, and need not be.
+        if not isinstance(value, str):
+            raise FieldError(f"{lookup} takes text.")
+        return check_text(value)
     return field.to_query_value(value)
 
 
@@ -187,6 +192,11 @@ def parse_ordering(model: Model, value: Any, rules: QueryRules | None = None) ->
             raise BadRequest(
                 f"Cannot order by {name}: it is not a field of this ressource.",
                 fields={ORDER_BY_KEY: f"Unknown field {name!r}."},
+            )
+        if not field.orderable:
+            raise BadRequest(
+                f"Cannot order by {name}: its values have no order.",
+                fields={ORDER_BY_KEY: f"Not orderable: {name!r}."},
             )
         if rules is not None and name not in rules.order:
             raise BadRequest(
@@ -227,26 +237,51 @@ def _compare(lookup: str, a: Any, b: Any) -> bool:
 
 
 def matches(row: Mapping[str, Any], condition: Condition | AnyOf) -> bool:
-    """Tell whether one row satisfies one condition, with SQL's treatment of NULL."""
+    """Tell whether one row satisfies one condition, with SQL's treatment of NULL.
+
+    Values compare by their field's ``sort_key`` (``"12.50"`` equals ``"12.5"``,
+    ``"PT24H"`` equals ``"P1D"``); a many-to-many field matches the rows
+    related to the value (``exact``, ``in``) or related to nothing (``isnull``).
+    ``AnyOf`` matches when one of its conditions does.
+    """
     if isinstance(condition, AnyOf):
         return any(matches(row, alternative) for alternative in condition.conditions)
+    field = condition.field
     value = row.get(condition.name)
+    if field.many:
+        return _related(value or (), condition)
     if condition.lookup == "isnull":
         return (value is None) is condition.value
-    if condition.lookup == "exact":
-        return value is None if condition.value is None else value is not None and value == condition.value
+    if condition.lookup == "exact" and condition.value is None:
+        return value is None
     if value is None:
         return False
+    key = field.sort_key
+    if condition.lookup == "exact":
+        return bool(key(value) == key(condition.value))
     if condition.lookup == "in":
-        return value in condition.value
-    return _compare(condition.lookup, value, condition.value)
+        wanted = key(value)
+        return any(wanted == key(item) for item in condition.value)
+    if condition.lookup in _TEXT_LOOKUPS:
+        return _compare(condition.lookup, value, condition.value)
+    return _compare(condition.lookup, key(value), key(condition.value))
+
+
+_TEXT_LOOKUPS = frozenset({"contains", "icontains", "startswith"})
+
+
+def _related(linked: Any, condition: Condition) -> bool:
+    if condition.lookup == "isnull":
+        return (not linked) is condition.value
+    wanted = condition.value if condition.lookup == "in" else (condition.value,)
+    return any(pk in linked for pk in wanted)
 
 
 def sort_rows(rows: list[dict[str, Any]], ordering: list[Ordering]) -> None:
     """Sort in place as SQL would: NULL before every value ascending, after it descending."""
     for order in reversed(ordering):
-        name = order.name
+        name, key = order.name, order.field.sort_key
         rows.sort(
-            key=lambda row: (0, 0) if row.get(name) is None else (1, row[name]),
+            key=lambda row: (0, 0) if row.get(name) is None else (1, key(row[name])),
             reverse=order.descending,
         )

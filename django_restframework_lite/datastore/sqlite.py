@@ -10,7 +10,12 @@ parameter; every identifier in the SQL comes from the model (and is quoted),
 never from a request. Each thread gets its own connection, and ``atomic()``
 holds SQLite's write lock (``BEGIN IMMEDIATE``) so that read-check-write
 sequences (unique-together checks, foreign keys, ``If-Match``) cannot interleave,
-whether the other writer is a thread or another process.
+whether the other writer is a thread or another process. Stores on the same
+file share each thread's connection, so writes across them form one transaction.
+
+Beside it: ``sqlite_columns`` (how each field type is kept in a column),
+``sqlite_sql`` (filters and orderings as SQL), ``sqlite_links`` (many-to-many
+link tables) and ``sqlite_errors`` (constraint failures as 400/409).
 """
 
 from __future__ import annotations
@@ -18,36 +23,45 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
-from ..exceptions import BadRequest, Conflict
-from ..models import Field, FieldError, ForeignKeyField
+from ..exceptions import BadRequest
+from ..models import Field, FieldError
 from ..models.base import invalid_message
 from .base import DataStore
-from .query import AnyOf, Condition, Ordering, fold_case
+from .query import AnyOf, Condition, Ordering
+from .sqlite_columns import column_type, decoder, encode, prepare_connection
+from .sqlite_errors import integrity_error
+from .sqlite_links import LinkTable
+from .sqlite_sql import order_by, quote, translate
 
 # Long enough that a burst of concurrent writers queues instead of failing with "database is locked".
 DEFAULT_TIMEOUT = 60.0
 
-_COLUMN_TYPES = {
-    "integer": "INTEGER",
-    "boolean": "INTEGER",
-    "float": "REAL",
-    "timestamp": "REAL",
-    "string": "TEXT",
-    "datetime": "TEXT",
-}
-
-_COMPARISONS = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
 
 
-def quote(identifier: str) -> str:
-    """Quote an SQL identifier; the name comes from the model, the quoting keeps odd names legal."""
-    return '"' + identifier.replace('"', '""') + '"'
+_LOCALS: dict[str, threading.local] = {}
+_LOCALS_LOCK = threading.Lock()
+
+
+def shared_local(path: str) -> threading.local:
+    """Return the per-thread state (connection, transaction depth) of the stores of one database file.
+
+    Stores on the same file share one connection per thread, so that a write
+    that reaches a sibling store (a deleted row unlinked from another table's
+    many-to-many lists) joins the same transaction instead of waiting for the
+    lock its own connection holds. An in-memory database is its own.
+    """
+    if path == ":memory:":
+        return threading.local()
+    key = str(Path(path).resolve())
+    with _LOCALS_LOCK:
+        return _LOCALS.setdefault(key, threading.local())
 
 
 class SQLiteDataStore(DataStore):
@@ -78,8 +92,13 @@ class SQLiteDataStore(DataStore):
         self.path = str(ressource_config["name"])
         self.table = str(ressource_config["table"])
         self.timeout = float(timeout)
-        self.local = threading.local()
-        self.columns = [field.name for field in self.model.get_fields()]
+        self.local = shared_local(self.path)
+        self.columns = [field.name for field in self.model.get_fields() if not field.many]
+        self.decoders = [(field.name, decoder(field)) for field in self.model.get_fields() if not field.many]
+        pk = self.model.pk_field
+        self.links = {
+            field.name: LinkTable(self.table, pk.name, column_type(pk), field) for field in self.model.many_to_many
+        }
         self.sql_foreign_keys: set[str] = set()
         self.create_table()
 
@@ -94,8 +113,7 @@ class SQLiteDataStore(DataStore):
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             # isolation_level=None: no implicit transactions; atomic() issues BEGIN/COMMIT itself.
             connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=True)
-            connection.execute("PRAGMA foreign_keys = ON")
-            connection.create_function("drfl_lower", 1, fold_case, deterministic=True)
+            prepare_connection(connection)
             self.local.connection = connection
             self.local.depth = 0
         return connection
@@ -150,8 +168,9 @@ class SQLiteDataStore(DataStore):
                     "alter the table or fix the model."
                 )
             self.sql_foreign_keys = {row[3] for row in self.execute(f"PRAGMA foreign_key_list({quote(self.table)})")}
+            self.create_link_tables()
             return
-        definitions = [self.column_definition(field) for field in self.model.get_fields()]
+        definitions = [self.column_definition(field) for field in self.model.get_fields() if not field.many]
         for field in self.model.foreign_keys:
             target_table, target_column = field.foreign["table"], field.foreign.get("column", "id")
             if self.can_reference(target_table, target_column):
@@ -160,10 +179,17 @@ class SQLiteDataStore(DataStore):
                 )
                 self.sql_foreign_keys.add(field.name)
         self.execute(f"CREATE TABLE IF NOT EXISTS {quote(self.table)} ({', '.join(definitions)})")
+        self.create_link_tables()
+
+    def create_link_tables(self) -> None:
+        """Create the link table of each many-to-many field; its targets are checked by SQL when they live here."""
+        for links in self.links.values():
+            table = links.field.foreign["table"]
+            column = links.field.foreign.get("column", "id")
+            links.create(self.execute, (table, column) if self.can_reference(table, column) else None)
 
     def column_definition(self, field: Field) -> str:
-        sql_type = _COLUMN_TYPES.get(field.base_type, "")
-        parts = [quote(field.name), sql_type]
+        parts = [quote(field.name), column_type(field)]
         if field is self.model.pk_field:
             parts.append("PRIMARY KEY")
             if field.base_type != "integer":
@@ -201,20 +227,34 @@ class SQLiteDataStore(DataStore):
     # Values in and out ------------------------------------------------------------------
 
     def to_row(self, sql_row: sqlite3.Row | tuple[Any, ...]) -> dict[str, Any]:
-        row = dict(zip(self.columns, sql_row, strict=True))
-        for field in self.model.get_fields():
-            value = row[field.name]
-            if value is not None and field.base_type == "boolean":
-                row[field.name] = bool(value)
-            elif value is not None and field.base_type in {"float", "timestamp"}:
-                row[field.name] = float(value)
+        row = {}
+        for (name, decode), value in zip(self.decoders, sql_row, strict=True):
+            row[name] = value if decode is None or value is None else decode(value)
         return row
 
-    @staticmethod
-    def to_sql(value: Any) -> Any:
-        if isinstance(value, bool):
-            return int(value)
-        return value
+    def to_sql(self, name: str, value: Any) -> Any:
+        """Return the value of field ``name`` as its column keeps it."""
+        field = self.model.get_field(name)
+        return encode(field, value) if field is not None else value
+
+    def with_links(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Give each row its many-to-many lists: one query per field for the whole page."""
+        if self.links and rows:
+            pk_name = self.model.pk_field.name
+            pks = [row[pk_name] for row in rows]
+            for name, links in self.links.items():
+                linked = links.read(self.execute, pks)
+                for row in rows:
+                    row[name] = linked[row[pk_name]]
+        return rows
+
+    def write_links(self, pk: Any, data: dict[str, Any]) -> None:
+        for name, links in self.links.items():
+            if name in data and not links.field.read_only:
+                try:
+                    links.write(self.execute, pk, data[name] or ())
+                except sqlite3.IntegrityError:
+                    raise BadRequest(invalid_message(name), fields={name: "No such ressource."}) from None
 
     def select_sql(self) -> str:
         return f"SELECT {', '.join(map(quote, self.columns))} FROM {quote(self.table)}"
@@ -236,60 +276,20 @@ class SQLiteDataStore(DataStore):
             parts = [self.translate(alternative) for alternative in condition.conditions]
             clause = " OR ".join(f"({sql})" for sql, _ in parts) or "0"
             return f"({clause})", [value for _, values in parts for value in values]
-        column = quote(condition.name)
-        lookup, value = condition.lookup, condition.value
-        if lookup == "isnull":
-            return f"{column} IS {'' if value else 'NOT '}NULL", []
-        if lookup == "exact":
-            if value is None:
-                return f"{column} IS NULL", []
-            return f"{column} = ?", [self.to_sql(value)]
-        if lookup == "in":
-            placeholders = ", ".join("?" for _ in value)
-            return f"{column} IN ({placeholders})", [self.to_sql(item) for item in value]
-        if lookup in _COMPARISONS:
-            return f"{column} {_COMPARISONS[lookup]} ?", [self.to_sql(value)]
-        if lookup == "contains":
-            # instr() is case-sensitive, unlike LIKE, and needs no escaping of % and _.
-            return f"instr({column}, ?) > 0", [value]
-        if lookup == "icontains":
-            return f"instr(drfl_lower({column}), drfl_lower(?)) > 0", [value]
-        if lookup == "startswith":
-            return f"substr({column}, 1, ?) = ?", [len(value), value]
-        raise BadRequest(f"Unknown lookup {lookup!r} for {condition.name}.")
+        field = condition.field
+        if field.many:
+            return self.links[field.name].condition(quote(self.model.pk_field.name), condition)
+        return translate(condition)
 
     def order_by(self, ordering: list[Ordering]) -> str:
-        # NULL first ascending, last descending: what PythonListDataStore.sort_rows does.
-        terms = [
-            f"{quote(order.name)} DESC NULLS LAST" if order.descending else f"{quote(order.name)} ASC NULLS FIRST"
-            for order in ordering
-        ]
-        return " ORDER BY " + ", ".join(terms) if terms else ""
+        return order_by(ordering)
 
     # Integrity errors -------------------------------------------------------------------
 
     def integrity_error(self, error: sqlite3.IntegrityError, data: dict[str, Any] | None = None) -> Exception:
-        """Turn a constraint failure into the 400/409 the client should see."""
-        message = str(error)
-        pk_name = self.model.pk_field.name
-        if message.startswith("FOREIGN KEY"):
-            if data is None:
-                return Conflict("Cannot delete this ressource: other ressources still reference it.")
-            names = [name for name in self.failing_foreign_keys(data)] or [
-                field.name for field in self.model.foreign_keys if data.get(field.name) is not None
-            ]
-            return BadRequest(
-                invalid_message(names[0]) if names else "A foreign key does not validate",
-                fields={name: "No such ressource." for name in names},
-            )
-        if message.startswith("UNIQUE") or message.startswith("PRIMARY KEY"):
-            column = message.rpartition(".")[2]
-            column = column if self.model.get_field(column) else pk_name
-            return Conflict(f"A ressource with this {column} already exists.", fields={column: "Already taken."})
-        if message.startswith("NOT NULL"):
-            column = message.rpartition(".")[2]
-            return BadRequest(invalid_message(column), fields={column: "This field may not be null."})
-        return BadRequest(f"The database refused this change: {message}.")
+        """Turn a constraint failure into the 400/409 the client should see (``data`` None: a delete)."""
+        failing = self.failing_foreign_keys(data) if data is not None else []
+        return integrity_error(self.model, str(error), data, failing)
 
     def failing_foreign_keys(self, data: dict[str, Any]) -> list[str]:
         failing = []
@@ -299,16 +299,24 @@ class SQLiteDataStore(DataStore):
                 failing.append(field.name)
         return failing
 
-    def exists_in_file(self, field: ForeignKeyField, value: Any) -> bool:
-        table, column = field.foreign["table"], field.foreign.get("column", "id")
+    def exists_in_file(self, field: Field, value: Any, foreign: dict[str, str] | None = None) -> bool:
+        foreign = foreign or field.foreign  # type: ignore[attr-defined]
+        table, column = foreign["table"], foreign.get("column", "id")
         sql = f"SELECT 1 FROM {quote(table)} WHERE {quote(column)} = ? LIMIT 1"
-        return self.execute(sql, [self.to_sql(value)]).fetchone() is not None
+        return self.execute(sql, [encode(field, value)]).fetchone() is not None
 
     def check_foreign_key_fallback(self, field: Any, value: Any) -> bool:
         """Check a reference to a table of this file with a query; other tables are not ours to judge."""
         if field.name in self.sql_foreign_keys:
             return self.exists_in_file(field, value)
         return True
+
+    def missing_links_fallback(self, field: Any, pks: list[Any]) -> list[Any]:
+        """Check links to a table of this file with queries; other tables are not ours to judge."""
+        table, column = field.foreign["table"], field.foreign.get("column", "id")
+        if not self.can_reference(table, column):
+            return []
+        return [pk for pk in pks if not self.exists_in_file(field.items, pk, field.foreign)]
 
     # DataStore hooks --------------------------------------------------------------------
 
@@ -323,7 +331,7 @@ class SQLiteDataStore(DataStore):
             row = self.execute(sql, [key]).fetchone()
         if row is None:
             raise self.not_found(identifier)
-        return self.to_row(row)
+        return self.with_links([self.to_row(row)])[0]
 
     def fetch(
         self, conditions: list[Condition], ordering: list[Ordering], offset: int, count: int | None
@@ -331,7 +339,7 @@ class SQLiteDataStore(DataStore):
         where, parameters = self.where(conditions)
         sql = f"{self.select_sql()}{where}{self.order_by(ordering)} LIMIT ? OFFSET ?"
         parameters += [-1 if count is None else count, offset]
-        return [self.to_row(row) for row in self.execute(sql, parameters)]
+        return self.with_links([self.to_row(row) for row in self.execute(sql, parameters)])
 
     def count_matching(self, conditions: list[Condition]) -> int:
         where, parameters = self.where(conditions)
@@ -340,17 +348,21 @@ class SQLiteDataStore(DataStore):
     def insert(self, data: dict[str, Any]) -> Any:
         pk = self.model.pk_field
         row = dict(data)
-        if pk.base_type == "integer":
+        if pk.assigned_by_store:
             row.pop(pk.name, None)
+            if pk.base_type != "integer":
+                row[pk.name] = str(uuid.uuid4())
         names = [name for name in self.columns if name in row]
         sql = (
             f"INSERT INTO {quote(self.table)} ({', '.join(map(quote, names))}) VALUES ({', '.join('?' for _ in names)})"
         )
         try:
-            cursor = self.execute(sql, [self.to_sql(row[name]) for name in names])
+            cursor = self.execute(sql, [self.to_sql(name, row[name]) for name in names])
         except sqlite3.IntegrityError as error:
             raise self.integrity_error(error, row) from None
-        return cursor.lastrowid if pk.base_type == "integer" else row[pk.name]
+        new_pk = cursor.lastrowid if pk.name not in row else row[pk.name]
+        self.write_links(new_pk, row)
+        return new_pk
 
     def save(self, identifier: Any, changes: dict[str, Any]) -> dict[str, Any]:
         names = [name for name in self.columns if name in changes]
@@ -358,9 +370,10 @@ class SQLiteDataStore(DataStore):
             assignments = ", ".join(f"{quote(name)} = ?" for name in names)
             sql = f"UPDATE {quote(self.table)} SET {assignments} WHERE {quote(self.model.pk_field.name)} = ?"
             try:
-                self.execute(sql, [self.to_sql(changes[name]) for name in names] + [identifier])
+                self.execute(sql, [self.to_sql(name, changes[name]) for name in names] + [identifier])
             except sqlite3.IntegrityError as error:
                 raise self.integrity_error(error, changes) from None
+        self.write_links(identifier, changes)
         return self.get(identifier)
 
     def remove(self, identifier: Any) -> None:
@@ -369,3 +382,6 @@ class SQLiteDataStore(DataStore):
             self.execute(sql, [identifier])
         except sqlite3.IntegrityError as error:
             raise self.integrity_error(error) from None
+
+    def unlink(self, field: Any, pk: Any) -> None:
+        self.links[field.name].unlink(self.execute, pk)

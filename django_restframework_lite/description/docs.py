@@ -44,7 +44,8 @@ def field_description(field: Field, pk: Field) -> dict[str, Any]:
         "required": client_must_send(field, pk),
         "nullable": bool(field.nullable),
         "pk": field is pk,
-        "read_only": bool(field.read_only) or (field is pk and pk.base_type == "integer"),
+        "read_only": bool(field.read_only) or (field is pk and pk.assigned_by_store),
+        "description": field.description,
         "max_length": field.max_length,
         "choices": field.choices,
         # Bounds that only restate 64-bit integers say nothing to a reader.
@@ -63,8 +64,8 @@ def example_body(controller: Controller) -> dict[str, Any]:
     pk = controller.model.pk_field
     body: dict[str, Any] = {}
     for field in controller.visible_fields:
-        if field is pk and pk.base_type == "integer" or field.read_only:
-            continue
+        if field is pk and pk.assigned_by_store or field.read_only or field.base_type == "file":
+            continue  # the server's values, and files (uploaded as multipart, not in a JSON body)
         value = field.example
         if field.choices:
             value = field.choices[0]

@@ -11,6 +11,7 @@ from typing import Any
 from ..api import Api
 from ..controllers import Controller
 from ..models import Field
+from ..models.fields import NOT_PROVIDED
 
 
 def schema_index(api: Api, prefix: str) -> dict[str, dict[str, Any]]:
@@ -35,7 +36,8 @@ def ressource_schema(controller: Controller) -> dict[str, dict[str, Any]]:
 def client_must_send(field: Field, pk: Field) -> bool:
     """Tell whether a create must carry ``field``: a required field, or a pk the client chooses."""
     if field is pk:
-        return pk.base_type != "integer"
+        # A pk the client chooses, unless the store assigns it or a default makes it.
+        return not pk.assigned_by_store and pk.default is NOT_PROVIDED
     return bool(field.required) and not field.read_only
 
 

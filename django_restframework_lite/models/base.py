@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import copy
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
 from ..exceptions import BadRequest
 from .fields import NOT_PROVIDED, Field, FieldError, ForeignKeyField
+from .files import FileField
+from .relations import ManyToManyField
 
 # Members a client may send back unchanged from what it read: ``PUT`` what you ``GET``.
 IGNORED_MEMBERS = frozenset({"ressource_uri"})
@@ -35,6 +39,10 @@ class Model:
     def __init__(self, fields: list[Field] | None = None) -> None:
         if fields is not None:
             self.fields = list(fields)
+        self.index_fields()
+
+    def index_fields(self) -> None:
+        """Check the fields and index them: by name, the pk, the references, the read-only ones."""
         self._by_name: dict[str, Field] = {}
         for field in self.fields:
             if not isinstance(field, Field):
@@ -45,11 +53,13 @@ class Model:
         pks = [field for field in self.fields if field.is_pk]
         if len(pks) != 1:
             raise ImproperlyConfigured(
-                f"{type(self).__name__} must have exactly one pk field (PkField or StringPkField); "
+                f"{type(self).__name__} must have exactly one pk field (PkField, StringPkField or UUIDPkField); "
                 f"it has {len(pks)}."
             )
         self.pk_field: Field = pks[0]
         self.foreign_keys: list[ForeignKeyField] = [f for f in self.fields if isinstance(f, ForeignKeyField)]
+        self.many_to_many: list[ManyToManyField] = [f for f in self.fields if isinstance(f, ManyToManyField)]
+        self.file_fields: list[FileField] = [f for f in self.fields if isinstance(f, FileField)]
         self.read_only_names = frozenset(f.name for f in self.fields if f.read_only and f is not self.pk_field)
 
     def __repr__(self) -> str:
@@ -65,6 +75,28 @@ class Model:
         """Return the field called ``name``, or None when the model has none."""
         return self._by_name.get(name)
 
+    def with_read_only(self, names: Iterable[str]) -> Model:
+        """Return a copy of this model in which the fields ``names`` are read-only (the fields are copied too).
+
+        A store that cannot write some kind of field (the list and SQLite stores
+        and uploads) serves such a copy, so that the ``Model`` given, and any other
+        store sharing its fields, is left as it was.
+        """
+        names = set(names)
+        if not names.difference(self.read_only_names):
+            return self
+        clone = copy.copy(self)
+        fields = []
+        for field in self.fields:
+            if field.name in names and not field.read_only:
+                field = copy.copy(field)
+                field.read_only, field.required = True, False
+                field.options = {**field.options, "read_only": True, "required": False}
+            fields.append(field)
+        clone.fields = fields
+        clone.index_fields()
+        return clone
+
     def get_schema(self) -> dict[str, dict[str, Any]]:
         """Return the seed's schema: each field but the pk, with type, example and required."""
         return {field.name: field.get_schema() for field in self.fields if field is not self.pk_field}
@@ -74,26 +106,26 @@ class Model:
     def validate(self, data: Any) -> dict[str, Any]:
         """Validate a whole body for a create; return every field's value to store.
 
-        Missing optional fields get their ``default`` (or None). The integer pk is
-        the store's to assign and may not be sent.
+        Missing optional fields get their ``default`` (or None). A pk the store
+        assigns (``PkField``, ``UUIDPkField(auto=True)``) may not be sent.
         """
         cleaned, errors, first = self._check_members(data)
         pk = self.pk_field
+        if pk.name in cleaned and pk.assigned_by_store:
+            errors.setdefault(pk.name, "The pk is assigned by the server and may not be sent.")
+            first = first or invalid_message(pk.name)
         for field in self.fields:
             if field.name in cleaned or field.name in errors:
                 continue
-            if field is pk and field.base_type == "integer":
+            if field is pk and field.assigned_by_store:
                 continue
-            if field.required or field is pk:
+            if field.required or field is pk and field.default is NOT_PROVIDED:
                 errors[field.name] = "This field is required."
                 first = first or missing_message(field.name)
             elif field.default is not NOT_PROVIDED:
                 cleaned[field.name] = field.get_default()
             else:
                 cleaned[field.name] = None
-        if pk.name in cleaned and pk.base_type == "integer":
-            errors.setdefault(pk.name, "The pk is assigned by the server and may not be sent.")
-            first = first or invalid_message(pk.name)
         if errors:
             raise BadRequest(first, fields=errors)
         return cleaned

@@ -90,6 +90,12 @@ class Field:
     validators: ClassVar[Sequence[Any]] = ()
     lookups: ClassVar[frozenset[str]] = COMMON_LOOKUPS | ORDERED_LOOKUPS
     is_pk: ClassVar[bool] = False
+    #: A pk the store makes on create (an integer it counts, a UUID it draws): a client never sends it.
+    assigned_by_store: ClassVar[bool] = False
+    #: Whether ``order_by`` may name the field (a JSON document or a list of pks has no order).
+    orderable: ClassVar[bool] = True
+    #: A list of pks of another ressource (``ManyToManyField``): filters mean "related to".
+    many: ClassVar[bool] = False
 
     def __init__(
         self,
@@ -103,17 +109,20 @@ class Field:
         max_value: float | None = None,
         choices: list[Any] | tuple[Any, ...] | None = None,
         read_only: bool = False,
+        description: str | None = None,
         **options: Any,
     ) -> None:
         self.name = name
         self.read_only = read_only
+        #: What the field means, for people: OpenAPI's and ``schema/``'s ``description`` (Django's ``help_text``).
+        self.description = str(description) if description else None
         self.required = required
         self.nullable = nullable
         self.default = default
         self.max_length = max_length
         self.min_value = min_value
         self.max_value = max_value
-        self.choices = list(choices) if choices is not None else None
+        self.choices = self.canonical_choices(choices) if choices is not None else None
         # The seed's formaters read ``field.options["foreign"]``: keep every option there too.
         self.options: dict[str, Any] = {
             "required": required,
@@ -129,6 +138,18 @@ class Field:
             self.options["default"] = default
         # How each entry of ``validators`` is run, decided once per field.
         self.value_checks: tuple[Callable[[Any], None], ...] = tuple(map(value_check, self.validators))
+        if self.description:
+            self.options["description"] = self.description
+
+    def canonical_choices(self, choices: list[Any] | tuple[Any, ...]) -> list[Any]:
+        """Return the choices as values of this field are stored (``Decimal("1.5")`` is ``"1.50"``)."""
+        canonical = []
+        for choice in choices:
+            try:
+                canonical.append(choice if choice is None else self.check_type(choice))
+            except FieldError as error:
+                raise TypeError(f"{type(self).__name__}({self.name!r}): the choice {choice!r} is no value of it: {error}") from None
+        return canonical
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name}>"
@@ -162,8 +183,19 @@ class Field:
             raise FieldError(f"Ensure this value is less than or equal to {self.max_value}.")
 
     def get_default(self) -> Any:
+        """Return the default as the field stores it (a callable is called; ``date.today()`` becomes text)."""
         default = self.default
-        return default() if callable(default) else default
+        value = default() if callable(default) else default
+        if value is None or value is NOT_PROVIDED:
+            return value
+        try:
+            return self.check_type(value)
+        except FieldError:
+            return value  # a default the store understands better than the field (the ORM's own)
+
+    def sort_key(self, value: Any) -> Any:
+        """Return what orders and compares ``value`` (a stored, non-null value) the way every database does."""
+        return value
 
     # Query strings ----------------------------------------------------------------------
 
@@ -184,11 +216,27 @@ class Field:
 
     def get_schema(self) -> dict[str, str]:
         """Return the seed's description of this field."""
-        return {
+        schema = {
             "type": self.base_type,
             "example": self.example,
             "required": "true" if self.required else "false",
         }
+        if self.description:
+            schema["description"] = self.description
+        return schema
+
+    def json_schema(self) -> dict[str, Any]:
+        """Return the JSON Schema type of the field's values on the wire (``type``, ``format``...)."""
+        return dict(_JSON_SCHEMA_TYPES.get(self.base_type, {"type": "string"}))
+
+
+_JSON_SCHEMA_TYPES: dict[str, dict[str, Any]] = {
+    "datetime": {"type": "string", "format": "date-time"},
+    "timestamp": {"type": "number", "description": "Unix time in seconds."},
+    "integer": {"type": "integer", "format": "int64"},
+    "float": {"type": "number"},
+    "boolean": {"type": "boolean"},
+}
 
 
 class StringField(Field):
@@ -304,6 +352,7 @@ class PkField(IntegerField):
     """The integer primary key, assigned by the datastore on create."""
 
     is_pk = True
+    assigned_by_store = True
     example = 1
 
 

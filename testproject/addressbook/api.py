@@ -7,7 +7,10 @@ as ressource URIs both ways (``"address": "/api/address/1/"``).
 
 Two more endpoints show the other datastores: ``tags`` is a Python list (kept
 in this process only, reset by a restart) and ``notes`` a SQLite file whose path
-is ``settings.ADDRESSBOOK_SQLITE_PATH``.
+is ``settings.ADDRESSBOOK_SQLITE_PATH``. ``documents`` (with ``labels``) shows
+the other field types: a UUID pk, a date, an exact decimal price, a duration, a
+JSON ``extra``, a scan uploaded as ``multipart/form-data`` and labels as a
+many-to-many list, all derived from ``addressbook.models.Document``.
 
 ``testproject/urls.py`` mounts ``ADDRESSBOOK`` under ``/api/``.
 """
@@ -27,7 +30,7 @@ from django_restframework_lite.pagination import Pagination
 from django_restframework_lite.partials import Partial
 from django_restframework_lite.views import JsonResponse
 
-from .models import Address, User
+from .models import Address, Document, Label, User
 
 # What every endpoint of the address book shares: pages of 20, and foreign keys accepted as URIs
 # (foreign_keys_format turns "/api/address/1/" in bodies and filters back into 1).
@@ -138,5 +141,23 @@ class NoteEndPoint(Controller):
     }
 
 
+class LabelEndPoint(Controller):
+    """Labels that documents carry."""
+
+    ressource = {"ressource_name": "labels", "ressource": Label, "datastore": DjangoModelDataStore}
+    controller = {"list_verbs": ["GET", "POST"], "unique_verbs": ["GET", "PUT", "PATCH", "DELETE"]}
+
+
+class DocumentEndPoint(Controller):
+    """Documents: every field is derived from the Django model, uploads included."""
+
+    ressource = {"ressource_name": "documents", "ressource": Document, "datastore": DjangoModelDataStore}
+    controller = {
+        "list_verbs": ["GET", "POST"],
+        "unique_verbs": ["GET", "PUT", "PATCH", "DELETE"],
+        "options": {"pagination": Pagination(20)},
+    }
+
+
 # Referenced ressources first, as in the seed's dispatcher.
-ADDRESSBOOK = [AddressEndPoint, RelatedUserEndPoint, TagEndPoint, NoteEndPoint]
+ADDRESSBOOK = [AddressEndPoint, RelatedUserEndPoint, TagEndPoint, NoteEndPoint, LabelEndPoint, DocumentEndPoint]

@@ -96,6 +96,9 @@ TIME_ZONE = "UTC"
 USE_I18N = True
 USE_TZ = True
 STATIC_URL = "static/"
+# Uploaded files (the documents' scans): served by runserver in DEBUG, by the web server in production.
+MEDIA_URL = "media/"
+MEDIA_ROOT = DATA_DIR / "media"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # The SQLite-backed demo endpoint keeps its file here.

@@ -21,6 +21,7 @@ DATA_DIR = Path(tempfile.mkdtemp(prefix="drfl-tests-"))
 atexit.register(shutil.rmtree, DATA_DIR, ignore_errors=True)
 
 ADDRESSBOOK_SQLITE_PATH = str(DATA_DIR / "notes.db")
+MEDIA_ROOT = DATA_DIR / "media"
 
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["NAME"] = DATA_DIR / "db.sqlite3"

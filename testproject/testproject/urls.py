@@ -1,6 +1,11 @@
-"""URLs of the demo project: the seed's address book under /api/, and Django's admin."""
+"""URLs of the demo project: the seed's address book under /api/, and Django's admin.
+
+Uploaded files (``MEDIA_URL``) are served by ``runserver`` while ``DEBUG`` is on.
+"""
 
 from addressbook.api import ADDRESSBOOK
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
 from django.urls import include, path
 
@@ -14,3 +19,4 @@ urlpatterns = [
     # Each Django account's own bookmarks and account (exposure rules and scope): addressbook/mine.py.
     path("mine/", include("addressbook.mine")),
 ]
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -22,6 +22,7 @@ from .schemas import (
     create_schema,
     lookup_parameters,
     meta_schema,
+    multipart_schema,
     object_schema,
     update_schema,
 )
@@ -70,7 +71,9 @@ def filter_parameters(controller: Controller) -> list[dict[str, Any]]:
     fields = [field for field in controller.model.get_fields() if field.name in allowed]
     schemas = body_field_schemas(controller, fields)
     for field in fields:
-        parameters.extend(lookup_parameters(field.name, schemas[field.name], allowed[field.name]))
+        # A many-to-many filter takes one pk of the target ("related to"), not a list.
+        value_schema = field.items.json_schema() if field.many else schemas[field.name]  # type: ignore[attr-defined]
+        parameters.extend(lookup_parameters(field.name, value_schema, allowed[field.name]))
     return parameters
 
 
@@ -100,13 +103,17 @@ def list_parameters(controller: Controller) -> list[dict[str, Any]]:
 
 
 def identifier_parameter(model: Model) -> dict[str, Any]:
-    integer = model.pk_field.base_type == "integer"
+    pk = model.pk_field
+    if pk.base_type == "integer":
+        schema: dict[str, Any] = {"type": "integer"}
+    else:
+        schema = {key: value for key, value in pk.json_schema().items() if key in {"type", "format"}}
     return {
         "name": IDENTIFIER,
         "in": "path",
         "required": True,
-        "description": f"The {model.pk_field.name} of the object.",
-        "schema": {"type": "integer"} if integer else {"type": "string"},
+        "description": f"The {pk.name} of the object.",
+        "schema": schema,
     }
 
 
@@ -162,6 +169,8 @@ def operation(
             "required": True,
             "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}Create"}}},
         }
+        if controller.accepts_uploads:
+            op["requestBody"]["content"]["multipart/form-data"] = {"schema": multipart_schema(controller, create=True)}
         responses["201"] = {
             "description": "Created; Location gives the new object's URI.",
             "headers": {"Location": {"description": "The new object's URI.", "schema": {"type": "string"}}},
@@ -172,6 +181,8 @@ def operation(
             "required": True,
             "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{component}Update"}}},
         }
+        if controller.accepts_uploads:
+            op["requestBody"]["content"]["multipart/form-data"] = {"schema": multipart_schema(controller, create=False)}
         responses["200"] = {"description": "The updated object.", "content": {"application/json": {"schema": object_ref}}}
     elif verb == "DELETE":
         responses["204"] = {"description": "Deleted; the body is empty."}
@@ -192,6 +203,9 @@ def operation(
     if verb in WRITE_VERBS:
         for status in (400, 409, 413, 415):
             responses[str(status)] = error_response(status)
+        if controller.accepts_uploads:
+            responses["415"]["description"] = "Request bodies must be application/json or multipart/form-data."
+            responses["413"]["description"] = "The request body, or an uploaded file, is too large."
     if verb == "DELETE":
         responses["409"] = error_response(409)
     if unique:

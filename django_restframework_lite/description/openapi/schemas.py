@@ -15,49 +15,56 @@ from typing import Any
 from ...controllers import Controller
 from ...formaters import schema_effects
 from ...models import Field, Model
-from ...models.fields import DateTimeField, ForeignKeyField, TimestampField
+from ...models.fields import ForeignKeyField
+from ..seed import client_must_send
 
 
 def field_schema(field: Field) -> dict[str, Any]:
-    """Return the JSON Schema (OpenAPI 3.1 dialect) of one field's values."""
-    schema: dict[str, Any] = {}
-    base = getattr(field, "base_type", "string")
-    if isinstance(field, DateTimeField) or base == "datetime":
-        schema["type"] = "string"
-        schema["format"] = "date-time"
-    elif isinstance(field, TimestampField) or base == "timestamp":
-        schema["type"] = "number"
-        schema["description"] = "Unix time in seconds."
-    elif base == "integer":
-        schema["type"] = "integer"
-        schema["format"] = "int64"
-    elif base == "float":
-        schema["type"] = "number"
-    elif base == "boolean":
-        schema["type"] = "boolean"
-    else:
-        schema["type"] = "string"
-    if field.max_length is not None and schema["type"] == "string":
+    """Return the JSON Schema (OpenAPI 3.1 dialect) of one field's values.
+
+    The type and format come from the field class itself (``json_schema()``:
+    ``date``, ``uuid``, decimals as patterned strings, bytes as base64...); the
+    field's options add bounds, choices, nullability, a default and an example,
+    and its ``description`` (Django's ``help_text``) comes first in the description.
+    """
+    schema: dict[str, Any] = field.json_schema()
+    notes = [field.description, schema.pop("description", None)]
+    kind = schema.get("type")
+    if field.max_length is not None and kind == "string" and field.base_type != "binary":
         schema["maxLength"] = field.max_length
-    if field.min_value is not None:
-        schema["minimum"] = field.min_value
-    if field.max_value is not None:
-        schema["maximum"] = field.max_value
+    if kind in {"integer", "number"}:
+        if field.min_value is not None:
+            schema["minimum"] = field.min_value
+        if field.max_value is not None:
+            schema["maximum"] = field.max_value
     if field.choices is not None:
         schema["enum"] = list(field.choices)
     if isinstance(field, ForeignKeyField):
         foreign = field.foreign
-        schema["description"] = f"Refers to {foreign['table']}.{foreign.get('column', 'id')}."
-    if field.nullable:
-        schema["type"] = [schema["type"], "null"]
+        notes.append(f"Refers to {foreign['table']}.{foreign.get('column', 'id')}.")
+    elif field.many:
+        foreign = field.options["foreign"]
+        notes.append(f"The pks of the {foreign['table']} objects linked, ascending; filters select the objects linked to a value.")
+    description = " ".join(note for note in notes if note)
+    if description:
+        schema["description"] = description
+    if field.nullable and kind is not None:
+        schema["type"] = [kind, "null"]
         if "enum" in schema and None not in schema["enum"]:
             schema["enum"].append(None)
     if "default" in field.options and not callable(field.options["default"]):
-        schema["default"] = field.options["default"]
+        default = field.get_default()
+        if not (default == "" and "format" in schema):  # blank is no e-mail address or URL: no such default
+            schema["default"] = default
     example = getattr(field, "example", None)
     if example is not None and not field.choices:
         schema["examples"] = [example]
     return schema
+
+
+def assigned(field: Field, pk: Field) -> bool:
+    """Tell whether a field is the server's to write: read-only, or a pk the store assigns."""
+    return bool(field.read_only) or field is pk and pk.assigned_by_store
 
 
 SCHEMA_SUFFIXES = ("", "Create", "Update", "List")
@@ -95,7 +102,7 @@ def object_schema(controller: Controller) -> dict[str, Any]:
     properties = {field.name: field_schema(field) for field in model.get_fields()}
     pk = model.pk_field
     for field in model.get_fields():
-        if field.read_only or field is pk and pk.base_type == "integer":
+        if assigned(field, pk):
             properties[field.name]["readOnly"] = True
     schema: dict[str, Any] = {"type": "object", "properties": properties}
     effects, custom = schema_effects(controller.view.formaters, "describe_schema")
@@ -118,14 +125,14 @@ def body_field_schemas(controller: Controller, fields: list[Field]) -> dict[str,
 
 
 def create_schema(controller: Controller) -> dict[str, Any]:
-    """Return the schema of a POST body: the store assigns an integer pk, so it is not sent."""
+    """Return the schema of a JSON POST body: no pk the store assigns, no read-only field, no file (uploads are multipart)."""
     pk = controller.model.pk_field
     fields = [
-        field for field in controller.visible_fields if not (field.read_only or field is pk and pk.base_type == "integer")
+        field for field in controller.visible_fields if not (assigned(field, pk) or field.base_type == "file")
     ]
     properties = body_field_schemas(controller, fields)
     properties["ressource_uri"] = {"type": "string", "description": "Ignored, so that a read object can be sent back."}
-    required = [field.name for field in fields if field.required or field is pk]
+    required = [field.name for field in fields if client_must_send(field, pk)]
     schema: dict[str, Any] = {"type": "object", "properties": properties, "additionalProperties": False}
     if required:
         schema["required"] = required
@@ -140,8 +147,34 @@ def update_schema(controller: Controller) -> dict[str, Any]:
         if field is pk or field.read_only:
             properties[field.name]["readOnly"] = True
             properties[field.name]["description"] = "May be sent back unchanged; it cannot be changed."
+        elif field.base_type == "file":
+            properties[field.name]["description"] = (
+                "The URL read, sent back unchanged, or null to clear it; upload a new file with multipart/form-data."
+            )
     properties["ressource_uri"] = {"type": "string", "description": "Ignored, so that a read object can be sent back."}
     return {"type": "object", "properties": properties, "additionalProperties": False}
+
+
+def multipart_schema(controller: Controller, *, create: bool) -> dict[str, Any]:
+    """Return the schema of a ``multipart/form-data`` body: each part is text, as a query value; files are binary."""
+    pk = controller.model.pk_field
+    fields = [field for field in controller.visible_fields if not assigned(field, pk) and (create or field is not pk)]
+    properties: dict[str, Any] = {}
+    for field in fields:
+        if field.base_type == "file":
+            part: dict[str, Any] = {"type": "string", "contentMediaType": "application/octet-stream"}
+        elif field.many:
+            part = {"type": "array", "items": field.items.json_schema()}  # type: ignore[attr-defined]
+        else:
+            part = field_schema(field)
+        if field.description:
+            part["description"] = field.description
+        properties[field.name] = part
+    schema: dict[str, Any] = {"type": "object", "properties": properties}
+    required = [field.name for field in fields if create and client_must_send(field, pk)]
+    if required:
+        schema["required"] = required
+    return schema
 
 
 def meta_schema(pagination: Any) -> dict[str, Any]:

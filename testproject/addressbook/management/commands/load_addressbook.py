@@ -3,7 +3,8 @@
 Running it twice changes nothing the second time: rows are recognised by their
 natural keys (an address by all its fields, a user by first and last name, a
 note by its title, an account by its username) and only the missing ones are
-created. The accounts ``alice`` and ``bob`` (password ``demo``) can try ``/mine/``. Tags need no loading:
+created (labels by name, documents by title). The accounts ``alice`` and ``bob`` (password ``demo``) can
+try ``/mine/``. Tags need no loading:
 the ``tags`` endpoint serves a Python list that starts with a few entries.
 """
 
@@ -15,8 +16,8 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from addressbook.api import NoteModel, notes_ressource
-from addressbook.models import Address, User
+from addressbook.api import DocumentEndPoint, NoteModel, notes_ressource
+from addressbook.models import Address, Document, Label, User
 from django_restframework_lite.datastore import SQLiteDataStore
 
 ADDRESSES = [
@@ -43,20 +44,42 @@ NOTES = [
 ]
 
 
+LABELS = ["invoice", "lease", "insurance"]
+
+DOCUMENTS = [
+    {"title": "Lease, quai de Valmy", "issued": "2024-09-01", "price": "1250.00", "valid_for": "P365D",
+     "extra": {"rooms": 3, "furnished": False}, "labels": ["lease"]},
+    {"title": "Home insurance", "issued": "2025-01-15", "price": "189.90", "valid_for": "P1Y",
+     "extra": {"insurer": "Acme"}, "labels": ["insurance", "invoice"]},
+]
+
+
 class Command(BaseCommand):
-    help = "Load sample addresses, 200 users and a few notes into the demo; idempotent."
+    help = "Load sample addresses, 200 users, a few notes and documents into the demo; idempotent."
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
             addresses, new_addresses = self.load_addresses()
             users, new_users = self.load_users(addresses)
             accounts, new_accounts = self.load_accounts()
+            documents, new_documents = self.load_documents()
         notes, new_notes = self.load_notes()
         self.stdout.write(
             f"addresses: {len(addresses)} ({new_addresses} new), "
             f"users: {users} ({new_users} new), notes: {notes} ({new_notes} new), "
-            f"accounts: {accounts} ({new_accounts} new)"
+            f"accounts: {accounts} ({new_accounts} new), documents: {documents} ({new_documents} new)"
         )
+
+    def load_documents(self) -> tuple[int, int]:
+        """Create the missing labels and documents, through the documents' own datastore (its wire formats)."""
+        labels = {name: Label.objects.get_or_create(name=name)[0].pk for name in LABELS}
+        store = DocumentEndPoint().datastore
+        created = 0
+        for document in DOCUMENTS:
+            if not Document.objects.filter(title=document["title"]).exists():
+                store.create({**document, "labels": [labels[name] for name in document["labels"]]})
+                created += 1
+        return len(DOCUMENTS), created
 
     def load_addresses(self) -> tuple[list[Address], int]:
         created = 0

@@ -1,0 +1,206 @@
+"""The ORM store's writes: inserting, saving and deleting rows, with their links and files.
+
+``DjangoModelDataStore`` inherits these methods. A write runs Django's own
+validation of the written fields (``clean_fields``, ``validate_unique``, the
+model's constraints), saves in a savepoint, sets the many-to-many links, and
+checks that the row is still inside the QuerySet window, all inside the
+store's transaction. An uploaded file is saved through its field's storage by
+Django's ``pre_save``; if anything after that fails, the stored file is
+deleted again, so that a refused write leaves no file behind either.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import File
+from django.db import DataError, IntegrityError, models, transaction
+from django.db.models.deletion import ProtectedError, RestrictedError
+
+from ..exceptions import BadRequest, Conflict
+from ..models import Model
+from ..models.base import invalid_message, missing_message
+from .orm_fields import fills_itself
+from .orm_relations import ManyToMany
+from .orm_sql import window_fields
+
+SEND_A_FILE = "Send the file as a part of a multipart/form-data body."
+
+
+class ModelWrites:
+    """The writes of ``DjangoModelDataStore``; the attributes below are the store's."""
+
+    model: Model
+    model_class: type[models.Model]
+    queryset: models.QuerySet
+    window: bool
+    django_fields: dict[str, models.Field]
+    attnames: dict[str, str]
+    many: dict[str, ManyToMany]
+    write_db: str
+
+    # The store's own methods, which these writes call.
+    to_db: Callable[[str, Any], Any]
+    read_back: Callable[[Any], dict[str, Any]]
+    integrity_error: Callable[[Any, str | None], Exception]
+    validation_error: Callable[[ValidationError, type[BadRequest] | type[Conflict]], Exception]
+
+    # Files in bodies ----------------------------------------------------------------------
+
+    def check_files(self, cleaned: dict[str, Any], current: dict[str, Any] | None) -> dict[str, Any]:
+        """Refuse a file field given as text in a JSON body, unless it is the URL read before (then dropped)."""
+        for field in self.model.file_fields:
+            value = cleaned.get(field.name)
+            if not isinstance(value, str) or field.read_only:
+                continue
+            if current is not None and value == current.get(field.name):
+                del cleaned[field.name]
+                continue
+            raise BadRequest(invalid_message(field.name), fields={field.name: SEND_A_FILE})
+        return cleaned
+
+    # DataStore hooks ----------------------------------------------------------------------
+
+    def insert(self, data: dict[str, Any]) -> Any:
+        pk = self.model.pk_field
+        meta = self.model_class._meta
+        values: dict[str, Any] = {}
+        written = []
+        links: dict[str, Any] = {}
+        for name, value in data.items():
+            if name == pk.name and pk.assigned_by_store:
+                continue
+            django_field = self.django_fields[name]
+            if name in self.many:
+                links[name] = value
+                continue
+            if getattr(django_field, "generated", False):
+                continue
+            if value is None and not django_field.null and not isinstance(django_field, models.FileField):
+                if fills_itself(django_field) or self.model.get_field(name).read_only:  # type: ignore[union-attr]
+                    continue  # the server's value: Django's default or pre_save() gives it
+                raise BadRequest(missing_message(name), fields={name: "This field is required."})
+            values[self.attnames[name]] = self.to_db(name, value)
+            written.append(name)
+        if pk.assigned_by_store and isinstance(meta.pk, models.UUIDField) and not meta.pk.has_default():
+            values[meta.pk.attname] = uuid.uuid4()
+        instance = self.model_class(**values)
+        self.clean(instance, written)
+        with self.discarding_files(instance, written):
+            self.write(instance, force_insert=True)
+            self.write_links(instance, links)
+            self.check_window(instance.pk, written + list(links))
+        return instance.pk
+
+    def save(self, identifier: Any, changes: dict[str, Any]) -> dict[str, Any]:
+        instance = self.model_class._base_manager.using(self.write_db).get(pk=identifier)
+        columns = [name for name in changes if name not in self.many]
+        for name in columns:
+            setattr(instance, self.attnames[name], self.to_db(name, changes[name]))
+        self.clean(instance, columns)
+        with self.discarding_files(instance, columns):
+            if columns:
+                self.write(instance, update_fields=[self.attnames[name] for name in columns])
+            self.write_links(instance, {name: changes[name] for name in changes if name in self.many})
+            self.check_window(identifier, list(changes))
+        return self.read_back(identifier)
+
+    def write_links(self, instance: models.Model, links: dict[str, Any]) -> None:
+        for name, pks in links.items():
+            if not self.model.get_field(name).read_only:  # type: ignore[union-attr]
+                self.many[name].write(instance, pks or [])
+
+    def unlink(self, field: Any, pk: Any) -> None:
+        self.many[field.name].unlink(self.write_db, pk)
+
+    def check_window(self, pk: Any, written: list[str]) -> None:
+        """Refuse a write whose row fell outside the QuerySet window (inside ``atomic()``: it rolls back).
+
+        The error names the first written field the window filters on, else every written field.
+        """
+        if not self.window or self.queryset.using(self.write_db).filter(pk=pk).exists():
+            return
+        filtered = window_fields(self.queryset)
+        named = [name for name in written if self.django_fields[name].name in filtered] or written
+        message = "This value puts the ressource outside the ressources served here."
+        raise BadRequest(invalid_message(named[0]) if named else "The ressource falls outside this endpoint.",
+                         fields={name: message for name in named})
+
+    def remove(self, identifier: Any) -> None:
+        try:
+            with transaction.atomic(using=self.write_db):
+                self.model_class._base_manager.using(self.write_db).filter(pk=identifier).delete()
+        except (ProtectedError, RestrictedError) as error:
+            objects = error.protected_objects if isinstance(error, ProtectedError) else error.restricted_objects
+            names = sorted({str(type(obj)._meta.verbose_name_plural) for obj in objects})
+            raise Conflict(f"Cannot delete this ressource: {', '.join(names)} still reference it.") from None
+        except IntegrityError as error:
+            raise self.integrity_error(error, "delete") from None
+
+    # Django's validation and the save -----------------------------------------------------
+
+    def clean(self, instance: models.Model, names: Any) -> None:
+        """Run Django's own validation of the written fields: 400 for bad values, 409 for duplicates.
+
+        Foreign keys are left to ``check_foreign_keys`` (one query, the seed's message).
+        """
+        written = {self.django_fields[name].name for name in names}
+        exclude = [
+            field.name
+            for field in self.model_class._meta.concrete_fields
+            if field.name not in written or isinstance(field, models.ForeignKey) or field.primary_key
+        ]
+        try:
+            instance.clean_fields(exclude=exclude)
+        except ValidationError as error:
+            raise self.validation_error(error, BadRequest) from None
+        unwritten = [name for name in exclude if name not in written]
+        try:
+            instance.validate_unique(exclude=unwritten)
+        except ValidationError as error:
+            raise self.validation_error(error, Conflict) from None
+        for constraint in self.model_class._meta.constraints:
+            try:
+                constraint.validate(self.model_class, instance, exclude=unwritten, using=self.write_db)
+            except ValidationError as error:
+                kind = Conflict if isinstance(constraint, models.UniqueConstraint) else BadRequest
+                raise self.validation_error(error, kind) from None
+
+    def write(self, instance: models.Model, **save_options: Any) -> None:
+        try:
+            # A savepoint: a refused statement must not poison a caller's transaction (PostgreSQL).
+            with transaction.atomic(using=self.write_db):
+                instance.save(using=self.write_db, **save_options)
+        except IntegrityError as error:
+            raise self.integrity_error(error, "write") from None
+        except DataError as error:
+            raise BadRequest(f"The database refused a value: {error}".strip()) from None
+
+    def discarding_files(self, instance: models.Model, names: list[str]) -> DiscardFiles:
+        """Return a context that deletes the files this write stored if the write fails after storing them."""
+        uploads = [
+            getattr(instance, self.attnames[name])
+            for name in names
+            if isinstance(self.django_fields[name], models.FileField)
+        ]
+        return DiscardFiles([upload for upload in uploads if isinstance(upload, File) and upload.name])
+
+
+class DiscardFiles:
+    """Delete the uploads a failed write already put in storage (Django's ``pre_save`` saves them first)."""
+
+    def __init__(self, uploads: list[Any]) -> None:
+        self.uploads = [(upload, getattr(upload, "_committed", True)) for upload in uploads]
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Any, error: Any, traceback: Any) -> None:
+        if kind is None:
+            return
+        for upload, committed_before in self.uploads:
+            if not committed_before and getattr(upload, "_committed", False) and upload.name:
+                upload.storage.delete(upload.name)
