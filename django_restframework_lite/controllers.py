@@ -14,9 +14,14 @@ everything about one request (user, filters, objects, prefix) lives in locals
 and in the per-request ``BoundView``.
 
 A request goes through: authentication -> authorization -> rate limit -> the
-verb's handler; any ``ApiError`` (and Django's ``Http404``, ``PermissionDenied``
-and ``ValidationError``) becomes its JSON answer, with the rate-limit headers
-added to whatever is answered.
+verb's handler; any exception becomes its JSON answer (``responses.answer_exception``:
+the API's errors and Django's ``Http404``, ``PermissionDenied`` and
+``ValidationError`` their 4xx, an unavailable database or cache a 503 with
+``Retry-After``, anything else a 500), with the rate-limit headers added to
+whatever is answered. With a rate limit, a failed authentication counts against
+the client's address, and an address past its quota is refused before its
+credentials are checked. With an authentication, every answer is
+``Cache-Control: private`` and varies on the headers the authentication reads.
 
 Three hooks carry per-request rules, and work the same on every datastore::
 
@@ -34,8 +39,9 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import ImproperlyConfigured, TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.encoding import escape_uri_path
 
 from . import conditional
@@ -43,9 +49,9 @@ from .authentication import authenticate
 from .config import EndpointConfig, read_config
 from .datastore import DataStore
 from .datastore.query import ORDER_BY_KEY, Condition
-from .exceptions import DJANGO_ERRORS, ApiError, BadRequest, PayloadTooLarge, from_django
+from .exceptions import ApiError, BadRequest, Unauthorized
 from .models import FieldError, Model
-from .responses import AllowedMethods, JsonResponse, error_response, read_json_object, without_body
+from .responses import AllowedMethods, JsonResponse, answer_exception, read_json_object, without_body
 from .types import ControllerConfig, RessourceConfig
 from .views import BoundView, View
 
@@ -113,6 +119,10 @@ class Controller:
         for option in (self.pagination, self.partial, self.authentication):
             reserved.update(getattr(option, "query_parameters", ()) or ())
         self.reserved_parameters = frozenset(reserved)
+        # Credentials sent in the query string, never copied into a link.
+        self.credential_parameters = tuple(getattr(self.authentication, "query_parameters", ()) or ())
+        # The request headers an authenticated answer depends on: shared caches must not mix users.
+        self.vary_headers = tuple(getattr(self.authentication, "vary_headers", ("Authorization", "Cookie")))
         self.list_methods = AllowedMethods(self.list_verbs)
         self.unique_methods = AllowedMethods(self.unique_verbs)
         self._pk_field = self.model.pk_field
@@ -142,13 +152,7 @@ class Controller:
         method = request.method or "GET"
         try:
             query = read_query(request)
-            user = None
-            if self.authentication is not None:
-                user = authenticate(request, self.authentication)
-            else:
-                request.api_user = None  # type: ignore[attr-defined]
-            if self.authorization is not None:
-                self.authorization.check_auth(request)
+            user = self.identify(request)
             if self.ratelimit is not None:
                 rate_headers = self.config.count_request(request, user)
             allowed = self.unique_methods if unique else self.list_methods
@@ -163,21 +167,45 @@ class Controller:
                     response = self._handlers[False, method](request, query, view)
                 if method == "GET" or method == "HEAD":
                     response = self.finish_get(request, response)
-        except ApiError as error:
-            response = error_response(error)
-        except DJANGO_ERRORS as error:
-            response = error_response(from_django(error))
-        except TooManyFieldsSent:  # request.POST read by an authentication backend (CSRF check)
-            response = error_response(BadRequest("Too many form fields."))
-        except RequestDataTooBig:
-            response = error_response(PayloadTooLarge("The request body is larger than this server accepts."))
+        except Exception as error:
+            response = answer_exception(request, error)
         if method == "HEAD":
             response = without_body(response)
         if rate_headers:
             for name, value in rate_headers.items():
                 if name not in response:
                     response[name] = value
+        if self.authentication is not None:
+            patch_cache_control(response, private=True)
+            patch_vary_headers(response, self.vary_headers)
         return response
+
+    def identify(self, request: HttpRequest) -> Any:
+        """Return the authenticated user of ``request`` (None: anonymous), once the authorization let it through.
+
+        With a rate limit, an address that spent its quota on failed
+        authentications is refused (429) before its credentials are checked,
+        and a failed authentication (a 401) is counted against it.
+        """
+        if self.authentication is None:
+            request.api_user = None  # type: ignore[attr-defined]
+            if self.authorization is not None:
+                self.authorization.check_auth(request)
+            return None
+        if self.ratelimit is None:
+            user = authenticate(request, self.authentication)
+            if self.authorization is not None:
+                self.authorization.check_auth(request)
+            return user
+        self.config.check_failures(request)
+        try:
+            user = authenticate(request, self.authentication)
+            if self.authorization is not None:
+                self.authorization.check_auth(request)
+        except Unauthorized:
+            self.config.count_failure(request)
+            raise
+        return user
 
     # Per-request hooks --------------------------------------------------------------------
 
@@ -243,6 +271,15 @@ class Controller:
             raise BadRequest(f"Cannot filter on {name}: it is not a field of this ressource.", fields={name: "Unknown field."})
         return filters
 
+    def link_query(self, query: QueryDict) -> QueryDict:
+        """Return the query that links (``next``, ``previous``) keep: without credentials."""
+        if not any(name in query for name in self.credential_parameters):
+            return query
+        kept = query.copy()
+        for name in self.credential_parameters:
+            kept.pop(name, None)
+        return kept
+
     def read_body(self, request: HttpRequest) -> dict[str, Any]:
         """Return the JSON object sent, through the controller formaters."""
         data = read_json_object(request)
@@ -278,7 +315,8 @@ class Controller:
             offset, count = pagination.paginate(query)
             objects, total = self.datastore.page(filters, offset, count, rules=self.query_rules, scope=scope)
             meta = pagination.get_meta(
-                offset=offset, count=count, total_count=total, path=escape_uri_path(request.path), query=query
+                offset=offset, count=count, total_count=total, path=escape_uri_path(request.path),
+                query=self.link_query(query),
             )
             meta["filters"] = echo
         formaters = view.formaters
@@ -292,13 +330,20 @@ class Controller:
         return self.respond({"meta": meta, "object_list": object_list})
 
     def create(self, request: HttpRequest, query: Any, view: BoundView) -> HttpResponse:
-        """POST on the list endpoint: 201, ``Location`` and the new object."""
+        """POST on the list endpoint: 201, ``Location``, the new object and its ``ETag``."""
         data = self.model.check_read_only(self.read_body(request), None)
         if self._before_write:
             data = self.before_write(request, data, None)
-        pk = self.datastore.create(data, scope=self.request_scope(request))
+        scope = self.request_scope(request)
+        if conditional.has_write_preconditions(request):
+            # The target of a POST is the list: If-Match compares with the tag its GET carries now.
+            with self.datastore.atomic(operation="write"):
+                conditional.check_preconditions(request, self.current_etag(self.get_list(request, query, view)))
+                pk = self.datastore.create(data, scope=scope)
+        else:
+            pk = self.datastore.create(data, scope=scope)
         obj = self.datastore.get(pk)
-        response = self.respond(self.render(view, obj), 201)
+        response = conditional.tag(self.respond(self.render(view, obj), 201))
         response["Location"] = view.ressource_uri(pk)
         return response
 
@@ -321,7 +366,8 @@ class Controller:
             if self._before_write:
                 data = self.before_write(request, data, current)
             updated = datastore.update(current, data, scope=scope)
-        return self.respond(self.render(view, updated))
+        # The tag a GET of the updated object carries: a client may write again without reading.
+        return conditional.tag(self.respond(self.render(view, updated)))
 
     def delete(self, request: HttpRequest, query: Any, view: BoundView, identifier: Any) -> HttpResponse:
         """DELETE: 204 with an empty body."""
@@ -342,8 +388,12 @@ class Controller:
         """
         if not conditional.has_write_preconditions(request):
             return
-        body = self.respond(self.render(view, dict(current))).content
-        conditional.check_preconditions(request, conditional.compute_etag(body))
+        conditional.check_preconditions(request, self.current_etag(self.respond(self.render(view, dict(current)))))
+
+    @staticmethod
+    def current_etag(response: HttpResponse) -> str:
+        """Return the tag of an answer a ``GET`` would send now."""
+        return conditional.compute_etag(response.content)
 
     def finish_get(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         """Tag a GET/HEAD answer with its ``ETag`` and answer 304 to a matching ``If-None-Match``."""

@@ -12,8 +12,9 @@
 Under the prefix this serves the hello root (``{"name", "version"}``), the
 self-description patterns, ``<ressource_name>/`` (URL name
 ``<ressource_name>-list``) and ``<ressource_name>/<identifier>/``
-(``<ressource_name>-detail``; ``<int:...>`` for integer pks, ``<str:...>``
-otherwise), and a JSON 404 for every other path below the prefix. Because of
+(``<ressource_name>-detail``; ``<int:...>`` for integer pks, ``<path:...>``
+otherwise, so that a string pk holding ``/`` is reachable at the
+``Location`` it was created at), and a JSON 404 for every other path below the prefix. Because of
 that catch-all, an API mounted at the root (``path("", ...)``) must come after
 the project's other patterns.
 
@@ -56,7 +57,7 @@ def detail_view(controller: Controller) -> Callable[..., HttpResponse]:
     """Return the view function of ``controller``'s unique endpoint."""
 
     def view(request: HttpRequest, identifier: Any, **mount_kwargs: Any) -> HttpResponse:
-        return controller.dispatch(request, identifier, prefix=mount_prefix(request, 2))
+        return controller.dispatch(request, identifier, prefix=mount_prefix(request, 2, identifier))
 
     return view
 
@@ -71,12 +72,12 @@ def build_urlpatterns(api: Api) -> ApiPatterns:
     for controller in api.controllers:
         name = controller.ressource_name
         label = type(controller).__name__
-        converter = "int" if controller.model.pk_field.base_type == "integer" else "str"
+        converter = "int" if controller.model.pk_field.base_type == "integer" else "path"
         patterns.append(path(f"{name}/", api.route(list_view(controller), 1, f"{label}_list"), name=f"{name}-list"))
         patterns.append(
             path(
                 f"{name}/<{converter}:identifier>/",
-                api.route(detail_view(controller), 2, f"{label}_detail"),
+                api.route(detail_view(controller), 2, f"{label}_detail", identifier=True),
                 name=f"{name}-detail",
             )
         )

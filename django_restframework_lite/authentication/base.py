@@ -42,11 +42,15 @@ class Authentication:
 
     Subclasses implement ``get_user(request)``. ``query_parameters`` names the
     query keys the backend reads credentials from; the controller never treats
-    them as filters. ``www_authenticate`` is the challenge a 401 carries.
+    them as filters, nor copies them into links. ``www_authenticate`` is the
+    challenge a 401 carries; ``vary_headers`` the request headers the
+    credentials come in, which every answer of the endpoint names in ``Vary``.
     """
 
     query_parameters: tuple[str, ...] = ()
     www_authenticate: str = 'Api realm="api"'
+    #: The request headers credentials are read from: answers ``Vary`` on them (and are ``private``).
+    vary_headers: tuple[str, ...] = ("Authorization", "Cookie")
 
     def get_user(self, request: HttpRequest) -> Any:
         """Return the user sending ``request``, or None for an anonymous request."""

@@ -19,7 +19,14 @@ INT64_MIN = -(2**63)
 INT64_MAX = 2**63 - 1
 NOT_PROVIDED: Any = type("NotProvided", (), {"__repr__": lambda self: "NOT_PROVIDED"})()
 
-_INTEGER_TEXT = re.compile(r"^[+-]?\d+$")
+# Query text is converted exactly as it is validated: ASCII digits only (``\d`` would take
+# other scripts' digits), surrounded by ASCII whitespace at most (``str.strip()`` would also
+# drop the separators U+001C-U+001F, which ``int()`` refuses).
+ASCII_WHITESPACE = " \t\n\r\f\v"
+_INTEGER_TEXT = re.compile(r"[+-]?[0-9]+")
+_FLOAT_TEXT = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|[+-]?(?:inf|infinity|nan)", re.IGNORECASE)
+# 64-bit integers have at most 19 digits; longer text (leading zeros aside) cannot fit.
+INT64_DIGITS = 19
 
 # Lookups every field answers, and the ones that only make sense on text or on ordered values.
 COMMON_LOOKUPS = frozenset({"exact", "in", "isnull"})
@@ -42,6 +49,12 @@ def check_text(value: str) -> str:
     return value
 
 
+def shown(value: Any, limit: int = 40) -> str:
+    """Return ``repr(value)``, cut to about ``limit`` characters: error messages echo what a client sent."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 5] + "...'" if isinstance(value, str) else text[:limit] + "..."
+
+
 def check_int64(value: int) -> int:
     if not INT64_MIN <= value <= INT64_MAX:
         raise FieldError("Integers must fit in 64 bits.")
@@ -49,12 +62,12 @@ def check_int64(value: int) -> int:
 
 
 def parse_bool_text(raw: str) -> bool:
-    lowered = raw.strip().lower()
+    lowered = raw.strip(ASCII_WHITESPACE).lower()
     if lowered == "true":
         return True
     if lowered == "false":
         return False
-    raise FieldError(f"{raw!r} is not a boolean: use true or false.")
+    raise FieldError(f"{shown(raw)} is not a boolean: use true or false.")
 
 
 class Field:
@@ -192,9 +205,15 @@ class IntegerField(Field):
         return check_int64(value)
 
     def from_text(self, raw: str) -> int:
-        if not _INTEGER_TEXT.match(raw.strip()):
-            raise FieldError(f"{raw!r} is not an integer.")
-        return int(raw)
+        text = raw.strip(ASCII_WHITESPACE)
+        if not _INTEGER_TEXT.fullmatch(text):
+            raise FieldError(f"{shown(raw)} is not an integer.")
+        digits = text.lstrip("+-").lstrip("0")
+        if len(digits) > INT64_DIGITS:
+            raise FieldError("Integers must fit in 64 bits.")
+        # int() limits the digits it reads, leading zeros included: give it the significant ones.
+        value = int(digits or "0")
+        return -value if text.startswith("-") else value
 
 
 class FloatField(Field):
@@ -213,10 +232,10 @@ class FloatField(Field):
         return value
 
     def from_text(self, raw: str) -> float:
-        try:
-            return float(raw)
-        except ValueError:
-            raise FieldError(f"{raw!r} is not a number.") from None
+        text = raw.strip(ASCII_WHITESPACE)
+        if not _FLOAT_TEXT.fullmatch(text):
+            raise FieldError(f"{shown(raw)} is not a number.")
+        return float(text)
 
 
 class BooleanField(Field):
@@ -257,7 +276,10 @@ class DateTimeField(Field):
             moment = parse_iso_datetime(value)
         else:
             raise FieldError("Expected an ISO 8601 date and time string.")
-        return format_datetime(moment)
+        try:
+            return format_datetime(moment)
+        except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00 is in year 0 in UTC
+            raise FieldError("This moment is out of range: in UTC it must fall in the years 1 to 9999.") from None
 
     def check_options(self, value: Any) -> None:
         if self.choices is not None and value not in self.choices:
@@ -265,13 +287,13 @@ class DateTimeField(Field):
 
 
 def parse_iso_datetime(value: str) -> datetime:
-    text = value.strip()
+    text = value.strip(ASCII_WHITESPACE)
     if text.endswith(("Z", "z")):
         text = text[:-1] + "+00:00"
     try:
         return datetime.fromisoformat(text)
     except ValueError:
-        raise FieldError(f"{value!r} is not an ISO 8601 date and time.") from None
+        raise FieldError(f"{shown(value)} is not an ISO 8601 date and time.") from None
 
 
 def format_datetime(moment: datetime) -> str:
@@ -287,11 +309,23 @@ class PkField(IntegerField):
     example = 1
 
 
+def check_reachable_identifier(value: str) -> None:
+    """Refuse a pk that no URL can reach: empty (``/tags//``), ``.`` or ``..`` (clients resolve them away)."""
+    if value in ("", ".", ".."):
+        raise FieldError(f"{value!r} cannot be an identifier: no URL can reach it.")
+
+
 class StringPkField(StringField):
-    """A string primary key, chosen by the client on create."""
+    """A string primary key, chosen by the client on create.
+
+    Any text a URL can reach: ``/`` and every other character travel
+    percent-encoded in ``Location`` and ``ressource_uri`` (``a%2Fb``); the empty
+    string, ``.`` and ``..`` are refused, since clients rewrite such paths.
+    """
 
     is_pk = True
     example = "my-key"
+    validators = (check_reachable_identifier,)
 
 
 class ForeignKeyField(Field):
