@@ -1,10 +1,18 @@
 """``PythonListDataStore``: a list of dicts is the storage.
 
 The caller's list object is the data: creates append to it, deletes remove from
-it. A pk index makes ``get`` a dict lookup, and one re-entrant lock per store
-serialises writes (and read-check-write sequences) so that concurrent requests
-in one process never corrupt the list or hand out the same pk twice. The state
-lives in this process only: use another store for data that several workers share.
+it, and changes made to the list directly (``rows.clear()``, ``rows.append()``,
+``rows[3] = ...``) are seen at once. A pk index makes ``get`` a dict lookup; it
+remembers where each row sits and is rebuilt whenever the list no longer holds
+that row there, so it never answers for a row the list lost. One re-entrant lock
+per store serialises writes (and read-check-write sequences) so that concurrent
+requests in one process never corrupt the list or hand out the same pk twice.
+The state lives in this process only: use another store for data that several
+workers share.
+
+Objects go out with the model's fields only, as the SQL stores select only
+their columns: a row's other members (an ``id`` in a list of string-pk rows)
+never reach a client.
 """
 
 from __future__ import annotations
@@ -28,10 +36,37 @@ class PythonListDataStore(DataStore):
         super().__init__(ressource_config, model, validators=validators, partial=partial)
         self.data = ressource_config
         self.lock = threading.RLock()
-        pk_name = self.model.pk_field.name
-        self.index: dict[Any, dict[str, Any]] = {row[pk_name]: row for row in self.data if pk_name in row}
-        integer_pks = [pk for pk in self.index if isinstance(pk, int) and not isinstance(pk, bool)]
-        self.next_pk = max(integer_pks, default=0) + 1
+        self.pk_name = self.model.pk_field.name
+        self.names = tuple(self.model.get_fields_name())
+        self.index: dict[Any, tuple[int, dict[str, Any]]] = {}
+        self.next_pk = 1
+        self.reindex()
+
+    def reindex(self) -> None:
+        """Index the list as it is now: pk -> (position, row)."""
+        pk_name = self.pk_name
+        with self.lock:
+            self.index = {row[pk_name]: (position, row) for position, row in enumerate(self.data) if pk_name in row}
+            integer_pks = [pk for pk in self.index if isinstance(pk, int) and not isinstance(pk, bool)]
+            # Never hand out a pk twice, even after the list was emptied: old URIs must not find new objects.
+            self.next_pk = max(self.next_pk, max(integer_pks, default=0) + 1)
+
+    def find(self, identifier: Any) -> dict[str, Any] | None:
+        """Return the list's own row of ``identifier`` (not a copy), or None."""
+        data = self.data
+        for _attempt in range(2):
+            entry = self.index.get(identifier)
+            if entry is not None:
+                position, row = entry
+                if position < len(data) and data[position] is row and row.get(self.pk_name) == identifier:
+                    return row
+            if _attempt == 0:
+                self.reindex()  # the list changed behind the index, or holds a row added directly
+        return None
+
+    def out(self, row: dict[str, Any]) -> dict[str, Any]:
+        """Return the object a client sees: the model's fields of ``row``, a copy."""
+        return {name: row[name] for name in self.names if name in row}
 
     @contextlib.contextmanager
     def atomic(self, operation: str | None = None) -> Iterator[None]:
@@ -39,10 +74,13 @@ class PythonListDataStore(DataStore):
             yield
 
     def get(self, identifier: Any) -> dict[str, Any]:
-        row = self.index.get(identifier)
+        try:
+            row = self.find(identifier)
+        except TypeError:  # an unhashable identifier names no row
+            row = None
         if row is None:
             raise self.not_found(identifier)
-        return dict(row)
+        return self.out(row)
 
     def _matching(self, conditions: list[Condition]) -> list[dict[str, Any]]:
         with self.lock:
@@ -53,37 +91,44 @@ class PythonListDataStore(DataStore):
         rows = self._matching(conditions)
         sort_rows(rows, ordering)
         end = None if count is None else offset + count
-        return [dict(row) for row in rows[offset:end]]
+        return [self.out(row) for row in rows[offset:end]]
 
     def count_matching(self, conditions: list[Condition]) -> int:
         return len(self._matching(conditions))
 
     def insert(self, data: dict[str, Any]) -> Any:
-        pk_name = self.model.pk_field.name
+        pk_name = self.pk_name
         with self.lock:
             row = dict(data)
             if self.model.pk_field.base_type == "integer":
+                if len(self.index) != len(self.data):
+                    self.reindex()  # rows added to the list directly hold pks too
                 row[pk_name] = self.next_pk
                 self.next_pk += 1
-            elif row[pk_name] in self.index:
+            elif self.find(row[pk_name]) is not None:
                 raise Conflict(
                     f"A ressource with {pk_name}={row[pk_name]!r} already exists.",
                     fields={pk_name: "Already taken."},
                 )
             self.data.append(row)
-            self.index[row[pk_name]] = row
+            self.index[row[pk_name]] = (len(self.data) - 1, row)
             return row[pk_name]
 
     def save(self, identifier: Any, changes: dict[str, Any]) -> dict[str, Any]:
         with self.lock:
-            row = self.index[identifier]
+            row = self.find(identifier)
+            if row is None:
+                raise self.not_found(identifier)
             row.update(changes)
-            return dict(row)
+            return self.out(row)
 
     def remove(self, identifier: Any) -> None:
         with self.lock:
-            row = self.index.pop(identifier)
+            row = self.find(identifier)
+            if row is None:
+                raise self.not_found(identifier)
             for position, candidate in enumerate(self.data):
                 if candidate is row:
                     del self.data[position]
                     break
+            self.reindex()  # the rows after it moved

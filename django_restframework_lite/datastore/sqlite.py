@@ -11,6 +11,13 @@ never from a request. Each thread gets its own connection, and ``atomic()``
 holds SQLite's write lock (``BEGIN IMMEDIATE``) so that read-check-write
 sequences (unique-together checks, foreign keys, ``If-Match``) cannot interleave,
 whether the other writer is a thread or another process.
+
+A lock held by someone else for longer than ``timeout`` is a
+``ServiceUnavailable`` (a JSON 503 with ``Retry-After``), and the transaction
+is rolled back: nothing is half-written. As Django does with its own database
+connections, each thread's connection is closed when a request finishes
+(``close_request_connections``, connected to ``request_finished`` by the app),
+so threads that come and go (runserver's) leave no connection behind.
 """
 
 from __future__ import annotations
@@ -18,13 +25,14 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
-from ..exceptions import BadRequest, Conflict
+from ..exceptions import BadRequest, Conflict, unavailable_error
 from ..models import Field, FieldError, ForeignKeyField
 from ..models.base import invalid_message
 from .base import DataStore
@@ -43,6 +51,33 @@ _COLUMN_TYPES = {
 }
 
 _COMPARISONS = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
+
+
+# Every store built in this process, for ``close_request_connections``.
+_STORES: weakref.WeakSet[SQLiteDataStore] = weakref.WeakSet()
+
+
+def close_request_connections(**kwargs: Any) -> None:
+    """Close the calling thread's connection of every SQLite store: a ``request_finished`` receiver.
+
+    An in-memory database lives only as long as its connection, so its
+    connections stay open; so does a connection inside an ``atomic()`` block.
+    """
+    for store in list(_STORES):
+        if store.path != ":memory:" and not getattr(store.local, "depth", 0):
+            store.close()
+
+
+@contextlib.contextmanager
+def available() -> Iterator[None]:
+    """Turn SQLite's "database is locked" (past the busy timeout) and I/O failures into a 503."""
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        outage = unavailable_error(error)
+        if outage is None:
+            raise
+        raise outage from error
 
 
 def quote(identifier: str) -> str:
@@ -82,6 +117,7 @@ class SQLiteDataStore(DataStore):
         self.columns = [field.name for field in self.model.get_fields()]
         self.sql_foreign_keys: set[str] = set()
         self.create_table()
+        _STORES.add(self)
 
     # Connections and transactions -------------------------------------------------------
 
@@ -93,8 +129,9 @@ class SQLiteDataStore(DataStore):
             if self.path != ":memory:":
                 Path(self.path).parent.mkdir(parents=True, exist_ok=True)
             # isolation_level=None: no implicit transactions; atomic() issues BEGIN/COMMIT itself.
-            connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=True)
-            connection.execute("PRAGMA foreign_keys = ON")
+            with available():
+                connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=True)
+                connection.execute("PRAGMA foreign_keys = ON")
             connection.create_function("drfl_lower", 1, fold_case, deterministic=True)
             self.local.connection = connection
             self.local.depth = 0
@@ -118,24 +155,33 @@ class SQLiteDataStore(DataStore):
             finally:
                 self.local.depth -= 1
             return
-        connection.execute("BEGIN IMMEDIATE")
+        with available():
+            connection.execute("BEGIN IMMEDIATE")
         self.local.depth = 1
         try:
             yield
         except BaseException:
             self.local.depth = 0
-            connection.execute("ROLLBACK")
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
             raise
         self.local.depth = 0
         try:
-            connection.execute("COMMIT")
+            with available():
+                connection.execute("COMMIT")
         except BaseException:
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
             raise
 
     def execute(self, sql: str, parameters: list[Any] | tuple[Any, ...] = ()) -> sqlite3.Cursor:
-        return self.connection.execute(sql, parameters)
+        with available():
+            return self.connection.execute(sql, parameters)
+
+    def select(self, sql: str, parameters: list[Any] | tuple[Any, ...] = ()) -> list[Any]:
+        """Run a query and return every row (a busy database may stop a query after its first rows too)."""
+        with available():
+            return self.connection.execute(sql, parameters).fetchall()
 
     # Schema -----------------------------------------------------------------------------
 
@@ -327,7 +373,7 @@ class SQLiteDataStore(DataStore):
         where, parameters = self.where(conditions)
         sql = f"{self.select_sql()}{where}{self.order_by(ordering)} LIMIT ? OFFSET ?"
         parameters += [-1 if count is None else count, offset]
-        return [self.to_row(row) for row in self.execute(sql, parameters)]
+        return [self.to_row(row) for row in self.select(sql, parameters)]
 
     def count_matching(self, conditions: list[Condition]) -> int:
         where, parameters = self.where(conditions)
