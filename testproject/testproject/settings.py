@@ -81,7 +81,8 @@ else:
             "NAME": DATA_DIR / "db.sqlite3",
             # runserver answers in threads: IMMEDIATE transactions take SQLite's write lock up front,
             # so two writers queue (for up to ``timeout`` seconds) instead of failing with "database is locked".
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+            # DRFL_SQLITE_TIMEOUT shortens it for the tests that hold the lock on purpose.
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": float(os.environ.get("DRFL_SQLITE_TIMEOUT", 20))},
         }
     }
 
@@ -98,5 +99,6 @@ USE_TZ = True
 STATIC_URL = "static/"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The SQLite-backed demo endpoint keeps its file here.
+# The SQLite-backed demo endpoint keeps its file here, and waits this long for its lock.
 ADDRESSBOOK_SQLITE_PATH = os.environ.get("ADDRESSBOOK_SQLITE_PATH", str(DATA_DIR / "notes.db"))
+ADDRESSBOOK_SQLITE_TIMEOUT = float(os.environ.get("DRFL_SQLITE_TIMEOUT", 20))
