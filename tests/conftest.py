@@ -14,6 +14,17 @@ import pytest
 from django_restframework_lite.datastore import DataStore
 from tests.stores import STORE_KINDS, Stores, build_stores, close_stores
 
+# The ORM leg carries the django_db mark: pytest-django sets up the test database only for
+# tests that declare it (a fixture asking for "db" on the fly is not enough). Sequences are
+# reset so that pks start at 1 on PostgreSQL too, as they do on the other stores.
+ORM = pytest.param("orm", marks=pytest.mark.django_db(transaction=True, reset_sequences=True))
+
+
+@pytest.fixture(params=[kind if kind != "orm" else ORM for kind in STORE_KINDS])
+def store_kind(request: pytest.FixtureRequest) -> str:
+    """Each kind of datastore in turn, for HTTP tests that build their controllers with ``store_controllers``."""
+    return str(request.param)
+
 
 @pytest.fixture(params=STORE_KINDS)
 def stores(request: pytest.FixtureRequest, tmp_path: Any) -> Iterator[Stores]:
