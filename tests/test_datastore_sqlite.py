@@ -253,6 +253,7 @@ def test_a_lock_held_past_the_timeout_is_a_503_and_writes_nothing(db_path: Path)
     store.close()
 
 
+@pytest.mark.django_db(transaction=True)  # request_finished also closes Django's own connections
 def test_connections_are_closed_when_each_request_finishes(db_path: Path) -> None:
     """Threads that come and go (runserver's) leave no connection behind, without waiting for the garbage collector."""
     import gc
@@ -289,9 +290,9 @@ def test_connections_are_closed_when_each_request_finishes(db_path: Path) -> Non
 
 
 def test_an_in_memory_database_keeps_its_connection(tmp_path: Path) -> None:
-    from django.core.signals import request_finished
+    from django_restframework_lite.datastore.sqlite import close_request_connections
 
     store = SQLiteDataStore({"name": ":memory:", "table": "part"}, PartModel)
     store.create({"code": "kept"})
-    request_finished.send(sender=None)
+    close_request_connections()
     assert store.get("kept")["code"] == "kept"
