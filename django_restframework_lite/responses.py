@@ -27,9 +27,11 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import BadRequest as DjangoBadRequest
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation, TooManyFieldsSent
 from django.core.signals import got_request_exception
 from django.http import HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.log import log_response
 
 from .exceptions import (
@@ -129,6 +131,9 @@ def answer_exception(request: HttpRequest, error: Exception) -> HttpResponse:
         return error_response(BadRequest("Too many form fields."))
     if isinstance(error, RequestDataTooBig):
         return error_response(PayloadTooLarge("The request body is larger than this server accepts."))
+    if isinstance(error, (MultiPartParserError, DjangoBadRequest, SuspiciousOperation)):
+        # A body Django cannot parse (read by the CSRF check of a session request), as Django answers it: 400.
+        return error_response(BadRequest(f"The request cannot be read: {error}"))
     outage = unavailable_error(error)
     if outage is not None:
         return outage_response(request, outage, error)

@@ -168,3 +168,18 @@ def test_errors_that_mean_not_now_are_503(error: Exception, retry_after: str) ->
 )
 def test_other_errors_are_bugs_not_outages(error: Exception) -> None:
     assert unavailable_error(error) is None
+
+
+@pytest.mark.django_db
+def test_a_body_django_cannot_parse_in_a_csrf_check_is_a_400(settings: Any) -> None:
+    from django.contrib.auth.models import User
+
+    from django_restframework_lite.authentication import Authorization, DjangoAuthentication
+
+    mount(settings, [user_endpoint(options={"authentication": DjangoAuthentication(), "authorization": Authorization})])
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(User.objects.create_user("ann"))
+    client.cookies["csrftoken"] = "a" * 32  # the check then reads the form's token from the body
+    response = client.post("/api/users/", b"x", content_type="multipart/form-data")  # no boundary
+    assert response.status_code == 400
+    assert response.json() == {"error": "The request cannot be read: Invalid boundary in multipart: None"}

@@ -92,6 +92,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_PASSWORD_VALIDATORS = []
+if os.environ.get("DRFL_FAST_PASSWORD_HASHER") == "1":
+    # CI's fuzzing run checks thousands of Basic passwords: a deliberately slow hash would take minutes.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
