@@ -6,7 +6,7 @@ Run from the repository root, with the ``fuzz`` extra installed::
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/fuzz REDIS_URL=redis://127.0.0.1:6379/1 python .ci/fuzz_demo.py
 
 It migrates a fresh database (PostgreSQL: the database of ``DATABASE_URL``,
-emptied first), loads the demo data, creates an account allowed to write
+dropped and created again: give it one of its own), loads the demo data, creates an account allowed to write
 everything, starts the demo under gunicorn (2 workers, ``DEBUG`` off) and runs
 ``schemathesis run <mount>openapi.json --checks not_a_server_error`` on each
 mount (``/api/``, ``/protected/*/``, ``/mine/``) with the credentials that mount
@@ -61,12 +61,18 @@ def mounts(session_key: str, csrf: str) -> list[tuple[str, list[str]]]:
 
 
 def reset_postgres(url: str) -> None:
-    """Empty the database of ``url`` (drop and create its public schema): the fuzzer starts from the demo data."""
-    import psycopg
+    """Make the database of ``url`` anew (dropped, then created): the fuzzer starts from the demo data alone."""
+    from urllib.parse import urlsplit, urlunsplit
 
-    with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as connection:
-        connection.execute("DROP SCHEMA public CASCADE")
-        connection.execute("CREATE SCHEMA public")
+    import psycopg
+    from psycopg import sql
+
+    parts = urlsplit(url)
+    name = parts.path.lstrip("/")
+    maintenance = urlunsplit(("postgresql", parts.netloc, "/postgres", "", ""))
+    with psycopg.connect(maintenance, autocommit=True) as connection:
+        connection.execute(sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name)))
+        connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
 
 
 def main() -> int:
