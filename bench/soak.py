@@ -97,7 +97,9 @@ def main() -> int:
     parser.add_argument("--rss-slack", type=float, default=8.0, help="MiB a worker may grow by (allocator noise)")
     arguments = parser.parse_args()
 
-    env = {"DRFL_SEED_QUOTA": "1000000", "DRFL_LIMITED_QUOTA": "1000000", "DRFL_FAST_PASSWORD_HASHER": "1"}
+    # The demo's own quotas (the seed limiter's 100 per 10 minutes, mostly 429s after that), and a
+    # one-second window for the cache limiter, so that its window slides and prunes all along.
+    env = {"DRFL_LIMITED_QUOTA": "50", "DRFL_LIMITED_INTERVAL": "1", "DRFL_FAST_PASSWORD_HASHER": "1"}
     for name in ("DATABASE_URL", "REDIS_URL"):
         if os.environ.get(name):
             env[name] = os.environ[name]

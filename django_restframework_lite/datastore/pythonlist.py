@@ -2,9 +2,11 @@
 
 The caller's list object is the data: creates append to it, deletes remove from
 it, and changes made to the list directly (``rows.clear()``, ``rows.append()``,
-``rows[3] = ...``) are seen at once. A pk index makes ``get`` a dict lookup; it
-remembers where each row sits and is rebuilt whenever the list no longer holds
-that row there, so it never answers for a row the list lost. One re-entrant lock
+``del rows[3]``, ``rows[3] = ...``) are seen at once. A pk index makes ``get``
+(and filters on the pk) a dict lookup; it remembers where each row sits and is
+rebuilt whenever the list no longer holds that row there or changed length, so
+it never answers for a row the list lost. (A row replaced in place by one with
+another pk is found once the list's length changes, or after ``reindex()``.) One re-entrant lock
 per store serialises writes (and read-check-write sequences) so that concurrent
 requests in one process never corrupt the list or hand out the same pk twice.
 The state lives in this process only: use another store for data that several
@@ -39,6 +41,7 @@ class PythonListDataStore(DataStore):
         self.pk_name = self.model.pk_field.name
         self.names = tuple(self.model.get_fields_name())
         self.index: dict[Any, tuple[int, dict[str, Any]]] = {}
+        self.indexed_length = 0
         self.next_pk = 1
         self.reindex()
 
@@ -47,6 +50,7 @@ class PythonListDataStore(DataStore):
         pk_name = self.pk_name
         with self.lock:
             self.index = {row[pk_name]: (position, row) for position, row in enumerate(self.data) if pk_name in row}
+            self.indexed_length = len(self.data)
             integer_pks = [pk for pk in self.index if isinstance(pk, int) and not isinstance(pk, bool)]
             # Never hand out a pk twice, even after the list was emptied: old URIs must not find new objects.
             self.next_pk = max(self.next_pk, max(integer_pks, default=0) + 1)
@@ -60,8 +64,10 @@ class PythonListDataStore(DataStore):
                 position, row = entry
                 if position < len(data) and data[position] is row and row.get(self.pk_name) == identifier:
                     return row
+            elif len(data) == self.indexed_length:
+                return None  # no row was added or removed behind the index: there is none
             if _attempt == 0:
-                self.reindex()  # the list changed behind the index, or holds a row added directly
+                self.reindex()  # the list changed behind the index
         return None
 
     def out(self, row: dict[str, Any]) -> dict[str, Any]:
@@ -84,8 +90,21 @@ class PythonListDataStore(DataStore):
 
     def _matching(self, conditions: list[Condition]) -> list[dict[str, Any]]:
         with self.lock:
-            rows = list(self.data)
+            rows = self._candidates(conditions)
         return [row for row in rows if all(matches(row, condition) for condition in conditions)]
+
+    def _candidates(self, conditions: list[Condition]) -> list[dict[str, Any]]:
+        """Return the rows worth testing: those the pk index names when a condition fixes the pk, else all."""
+        for condition in conditions:
+            if condition.field is self.model.pk_field and condition.lookup in ("exact", "in"):
+                values = condition.value if condition.lookup == "in" else (condition.value,)
+                found = []
+                for value in dict.fromkeys(values):
+                    row = self.find(value)
+                    if row is not None:
+                        found.append(row)
+                return found
+        return list(self.data)
 
     def fetch(self, conditions: list[Condition], ordering: list[Ordering], offset: int, count: int | None) -> list[dict[str, Any]]:
         rows = self._matching(conditions)
@@ -101,7 +120,7 @@ class PythonListDataStore(DataStore):
         with self.lock:
             row = dict(data)
             if self.model.pk_field.base_type == "integer":
-                if len(self.index) != len(self.data):
+                if self.indexed_length != len(self.data):
                     self.reindex()  # rows added to the list directly hold pks too
                 row[pk_name] = self.next_pk
                 self.next_pk += 1
@@ -112,6 +131,7 @@ class PythonListDataStore(DataStore):
                 )
             self.data.append(row)
             self.index[row[pk_name]] = (len(self.data) - 1, row)
+            self.indexed_length = len(self.data)
             return row[pk_name]
 
     def save(self, identifier: Any, changes: dict[str, Any]) -> dict[str, Any]:
