@@ -15,7 +15,7 @@ class RestFrameworkLiteConfig(AppConfig):
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system check)
         from .datastore.orm_sql import install_sqlite_functions
-        from .datastore.sqlite import close_request_connections
+        from .datastore.sqlite_connections import close_request_connections
 
         request_finished.connect(close_request_connections, dispatch_uid="django_restframework_lite.sqlite_close")
 

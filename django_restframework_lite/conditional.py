@@ -33,6 +33,7 @@ __all__ = [
     "SAFE_METHODS",
     "check_preconditions",
     "compute_etag",
+    "etag_of",
     "etag_matches",
     "finish_get",
     "has_write_preconditions",
@@ -110,6 +111,11 @@ def check_preconditions(request: HttpRequest, current_etag: str) -> None:
             "The ressource matches If-None-Match.",
             headers={"ETag": current_etag},
         )
+
+
+def etag_of(response: HttpResponse) -> str:
+    """Return the tag of an answer a ``GET`` would send now."""
+    return compute_etag(response.content)
 
 
 def tag(response: HttpResponse) -> HttpResponse:

@@ -338,7 +338,7 @@ class Controller:
         if conditional.has_write_preconditions(request):
             # The target of a POST is the list: If-Match compares with the tag its GET carries now.
             with self.datastore.atomic(operation="write"):
-                conditional.check_preconditions(request, self.current_etag(self.get_list(request, query, view)))
+                conditional.check_preconditions(request, conditional.etag_of(self.get_list(request, query, view)))
                 pk = self.datastore.create(data, scope=scope)
         else:
             pk = self.datastore.create(data, scope=scope)
@@ -388,12 +388,7 @@ class Controller:
         """
         if not conditional.has_write_preconditions(request):
             return
-        conditional.check_preconditions(request, self.current_etag(self.respond(self.render(view, dict(current)))))
-
-    @staticmethod
-    def current_etag(response: HttpResponse) -> str:
-        """Return the tag of an answer a ``GET`` would send now."""
-        return conditional.compute_etag(response.content)
+        conditional.check_preconditions(request, conditional.etag_of(self.respond(self.render(view, dict(current)))))
 
     def finish_get(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         """Tag a GET/HEAD answer with its ``ETag`` and answer 304 to a matching ``If-None-Match``."""

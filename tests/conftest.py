@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from django_restframework_lite.datastore import DataStore
+from tests.servers import RedisServer
 from tests.stores import STORE_KINDS, Stores, build_stores, close_stores
 
 # The ORM leg carries the django_db mark: pytest-django sets up the test database only for
@@ -41,3 +42,13 @@ def snapshot(store: DataStore) -> list[dict[str, Any]]:
     rows = store.get_list()
     assert store.count() == len(rows)
     return rows
+
+
+@pytest.fixture
+def redis() -> Iterator[RedisServer]:
+    """A redis-server of this test alone, on a free port (``tests/servers.py``): stop, stall and start it at will."""
+    server = RedisServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -290,7 +290,7 @@ def test_connections_are_closed_when_each_request_finishes(db_path: Path) -> Non
 
 
 def test_an_in_memory_database_keeps_its_connection(tmp_path: Path) -> None:
-    from django_restframework_lite.datastore.sqlite import close_request_connections
+    from django_restframework_lite.datastore.sqlite_connections import close_request_connections
 
     store = SQLiteDataStore({"name": ":memory:", "table": "part"}, PartModel)
     store.create({"code": "kept"})

@@ -20,7 +20,6 @@ from __future__ import annotations
 import math
 import threading
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -28,15 +27,6 @@ import pytest
 from tests.servers import DemoServer, RedisServer, request
 
 URL = "/protected/limited/address/?accesskey=hackme"
-
-
-@pytest.fixture
-def redis() -> Iterator[RedisServer]:
-    server = RedisServer().start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 @pytest.mark.slow

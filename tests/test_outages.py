@@ -168,15 +168,6 @@ def test_sqlite_lock_past_the_busy_timeout_answers_503(sqlite_server: DemoServer
 # Redis stopped, and stalled ---------------------------------------------------------------------
 
 
-@pytest.fixture
-def redis() -> Iterator[RedisServer]:
-    server = RedisServer().start()
-    try:
-        yield server
-    finally:
-        server.stop()
-
-
 def test_redis_stopped_or_stalled_answers_503_and_recovers(redis: RedisServer, tmp_path: Path) -> None:
     server = DemoServer(tmp_path, workers=2, REDIS_URL=redis.url).migrate().start()
     limited = "/protected/limited/address/"

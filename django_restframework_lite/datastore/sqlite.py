@@ -16,7 +16,7 @@ A lock held by someone else for longer than ``timeout`` is a
 ``ServiceUnavailable`` (a JSON 503 with ``Retry-After``), and the transaction
 is rolled back: nothing is half-written. As Django does with its own database
 connections, each thread's connection is closed when a request finishes
-(``close_request_connections``, connected to ``request_finished`` by the app),
+(``sqlite_connections.close_request_connections``, connected to ``request_finished``),
 so threads that come and go (runserver's) leave no connection behind.
 """
 
@@ -25,18 +25,18 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import threading
-import weakref
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
-from ..exceptions import BadRequest, Conflict, unavailable_error
+from ..exceptions import BadRequest, Conflict
 from ..models import Field, FieldError, ForeignKeyField
 from ..models.base import invalid_message
 from .base import DataStore
 from .query import Condition, Ordering, fold_case
+from .sqlite_connections import available, register
 
 # Long enough that a burst of concurrent writers queues instead of failing with "database is locked".
 DEFAULT_TIMEOUT = 60.0
@@ -51,33 +51,6 @@ _COLUMN_TYPES = {
 }
 
 _COMPARISONS = {"gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
-
-
-# Every store built in this process, for ``close_request_connections``.
-_STORES: weakref.WeakSet[SQLiteDataStore] = weakref.WeakSet()
-
-
-def close_request_connections(**kwargs: Any) -> None:
-    """Close the calling thread's connection of every SQLite store: a ``request_finished`` receiver.
-
-    An in-memory database lives only as long as its connection, so its
-    connections stay open; so does a connection inside an ``atomic()`` block.
-    """
-    for store in list(_STORES):
-        if store.path != ":memory:" and not getattr(store.local, "depth", 0):
-            store.close()
-
-
-@contextlib.contextmanager
-def available() -> Iterator[None]:
-    """Turn SQLite's "database is locked" (past the busy timeout) and I/O failures into a 503."""
-    try:
-        yield
-    except sqlite3.OperationalError as error:
-        outage = unavailable_error(error)
-        if outage is None:
-            raise
-        raise outage from error
 
 
 def quote(identifier: str) -> str:
@@ -117,7 +90,7 @@ class SQLiteDataStore(DataStore):
         self.columns = [field.name for field in self.model.get_fields()]
         self.sql_foreign_keys: set[str] = set()
         self.create_table()
-        _STORES.add(self)
+        register(self)
 
     # Connections and transactions -------------------------------------------------------
 
