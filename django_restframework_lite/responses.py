@@ -123,6 +123,8 @@ def answer_exception(request: HttpRequest, error: Exception) -> HttpResponse:
     Every route under an API's prefix answers through here, so that nothing
     there is ever an HTML page.
     """
+    if isinstance(error, ServiceUnavailable):  # raised by a store or a rate limit: logged with its cause
+        return outage_response(request, error, error.__cause__)
     if isinstance(error, ApiError):
         return error_response(error)
     if isinstance(error, DJANGO_ERRORS):

@@ -176,11 +176,15 @@ def assert_unavailable(response: Any) -> None:
     assert response["Retry-After"] == "5"
 
 
-def test_a_broken_cache_is_a_503(settings: Any, client: Client, troubled: Any) -> None:
+def test_a_broken_cache_is_a_503(settings: Any, client: Client, troubled: Any, caplog: Any) -> None:
     limited(settings)
     assert client.get("/api/address/?accesskey=hackme").status_code == 200
     troubled.broken = True
-    assert_unavailable(client.get("/api/address/?accesskey=hackme"))
+    with caplog.at_level(logging.ERROR, logger="django.request"):
+        assert_unavailable(client.get("/api/address/?accesskey=hackme"))
+    logged = [record for record in caplog.records if record.name == "django.request"]
+    assert logged[0].getMessage() == "Service Unavailable: /api/address/"
+    assert "Connection refused" in str(logged[0].exc_info[1])  # type: ignore[index]  (the cause, with its traceback)
     assert_unavailable(client.get("/api/address/?accesskey=wrong"))  # failed authentications are counted there too
     troubled.broken = False
     assert client.get("/api/address/?accesskey=hackme").status_code == 200

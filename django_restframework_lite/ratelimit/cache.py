@@ -127,14 +127,20 @@ class CacheRateLimit(BaseRateLimit):
         return self.ask_cache(lambda: self.count(key, now))
 
     def peek(self, key: str, now: float) -> Decision | None:
-        return self.ask_cache(lambda: self.decide(self.cache.get(self.cache_key(key)) or (), now)[0])
+        return self.ask_cache(lambda: self.decide(self.window(self.cache, self.cache_key(key)), now)[0])
+
+    @staticmethod
+    def window(cache: Any, cache_key: str) -> list[float]:
+        """Return the times kept for one identity (none, when the value is missing or not a window)."""
+        times = cache.get(cache_key)
+        return times if isinstance(times, list) else []
 
     def count(self, key: str, now: float) -> Decision:
         """Count one request of ``key`` under the window's lock (runs in the cache threads)."""
         cache = self.cache
         cache_key = self.cache_key(key)
         with self.locked(cache, cache_key):
-            decision, window = self.decide(cache.get(cache_key) or (), now)
+            decision, window = self.decide(self.window(cache, cache_key), now)
             if decision.allowed:
                 # The window is of no use once its newest request is an interval old.
                 cache.set(cache_key, window, timeout=math.ceil(self.interval) + 1)
