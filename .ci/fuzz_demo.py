@@ -20,6 +20,7 @@ from __future__ import annotations
 import argparse
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -117,6 +118,7 @@ def main() -> int:
                 failed.append(prefix)
     finally:
         server.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
     if failed:
         print(f"\nschemathesis found server errors (or could not run) on: {', '.join(failed)}", flush=True)
         return 1

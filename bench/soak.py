@@ -23,6 +23,7 @@ import argparse
 import base64
 import itertools
 import os
+import shutil
 import sys
 import tempfile
 import threading
@@ -103,7 +104,8 @@ def main() -> int:
     for name in ("DATABASE_URL", "REDIS_URL"):
         if os.environ.get(name):
             env[name] = os.environ[name]
-    server = DemoServer(Path(tempfile.mkdtemp(prefix="drfl-soak-")), workers=2, **env).migrate()
+    data_dir = Path(tempfile.mkdtemp(prefix="drfl-soak-"))
+    server = DemoServer(data_dir, workers=2, **env).migrate()
     server.manage("load_addressbook")
     server.start()
     statuses: Counter[int] = Counter()
@@ -150,6 +152,7 @@ def main() -> int:
         samples.append((sum(count for count in statuses.values()) - arguments.warmup, end))
     finally:
         server.stop()
+        shutil.rmtree(data_dir, ignore_errors=True)
 
     print(f"{arguments.requests:,} requests (after {arguments.warmup:,} of warm-up) in {elapsed:.0f} s "
           f"({arguments.requests / elapsed:.0f}/s); statuses: {dict(sorted(statuses.items()))}")
