@@ -5,10 +5,11 @@ self-description and the management commands read it. Its datastores are bound
 to one registry keyed by ressource name, so that ``foreign={"table": "address"}``
 finds the ``address`` store whatever kind it is.
 
-Every route of an API knows its *depth*: how many ``/`` its own part of the URL
-holds (``users/`` 1, ``users/<identifier>/`` 2, ``openapi.json`` 0). From it,
-``mount_prefix(request, depth)`` tells where the API is mounted for that
-request, whatever converters the project's own routes hold.
+Every route of an API knows its *depth*: how many ``/`` its own pattern holds
+(``users/`` 1, ``users/<identifier>/`` 2, ``openapi.json`` 0). From it, and
+from the identifier the route captured (a string pk may hold ``/`` itself:
+``tags/a%2Fb/``), ``mount_prefix(request, depth, identifier)`` tells where the
+API is mounted for that request, whatever converters the project's own routes hold.
 """
 
 from __future__ import annotations
@@ -34,12 +35,17 @@ __all__ = ["Api", "mount_prefix"]
 HELLO_METHODS = AllowedMethods(["GET"])
 
 
-def mount_prefix(request: HttpRequest, depth: int) -> str:
+def mount_prefix(request: HttpRequest, depth: int, identifier: Any = None) -> str:
     """Return the URL-quoted path an API is mounted at (``"/api/"``) for a request to one of its routes.
 
-    ``depth`` is the number of ``/`` in the route's own part of the path: the
-    prefix ends at the ``/`` that many places before the last one.
+    ``depth`` is the number of ``/`` in the route's own pattern, and
+    ``identifier`` the value the route captured, if any: its own ``/`` (a string
+    pk ``a/b``, sent as ``a%2Fb``, arrives decoded in ``request.path`` as in the
+    identifier) belong to the route's part of the path too. The prefix ends at
+    the ``/`` that many places before the last one.
     """
+    if isinstance(identifier, str):
+        depth += identifier.count("/")
     path = request.path
     end = len(path)
     for _ in range(depth + 1):
@@ -112,10 +118,17 @@ class Api:
         depth = getattr(func, "drfl_depth", None)
         if depth is None or getattr(func, "drfl_api", None) is not self:
             raise ValueError(f"{request.path!r} was not routed to one of this API's patterns.")
-        return mount_prefix(request, depth)
+        captured = getattr(func, "drfl_identifier", None)
+        identifier = match.kwargs.get(captured) if captured else None  # type: ignore[union-attr]
+        return mount_prefix(request, depth, identifier)
 
-    def route(self, view: Callable[..., HttpResponse], depth: int | None, name: str) -> Callable[..., HttpResponse]:
+    def route(
+        self, view: Callable[..., HttpResponse], depth: int | None, name: str, *, identifier: str | None = None
+    ) -> Callable[..., HttpResponse]:
         """Mark ``view`` as a route of this API ``depth`` slashes deep (None: the catch-all); return it.
+
+        ``identifier`` names the keyword argument the route captures an
+        identifier in, whose own slashes count towards its depth.
 
         The mark lets ``prefix()`` and the management commands find the API from a
         resolved URL. The routes are CSRF-exempt: only ``DjangoAuthentication``,
@@ -135,6 +148,7 @@ class Api:
             marked.drfl_not_found = True
         else:
             marked.drfl_depth = depth
+            marked.drfl_identifier = identifier
         return view
 
     # The API's own routes -----------------------------------------------------------------

@@ -1,13 +1,17 @@
 """Conditional requests: ``ETag``, ``If-None-Match`` and ``If-Match`` (RFC 9110 section 13).
 
 Every successful ``GET`` (list and unique) carries a strong ``ETag``: a hash of
-the exact bytes of the body sent. A client that sends it back
+the exact bytes of the body sent; so do the answers of ``POST`` (201),
+``PUT`` and ``PATCH``, whose body is the object as a ``GET`` renders it, so a
+client may write again without reading first. The preconditions follow RFC
+9110 section 13.2.2 on every method:
 
-- in ``If-None-Match`` on a ``GET``/``HEAD`` gets ``304 Not Modified`` with no
-  body while nothing changed (weak comparison, ``*`` and lists of tags allowed);
-- in ``If-Match`` on a ``PUT``/``PATCH``/``DELETE`` gets ``412 Precondition
-  Failed`` and nothing changes when someone else changed the object since (strong
-  comparison: a weak ``W/`` tag never matches).
+- ``If-Match`` that no longer matches (strong comparison: a weak ``W/`` tag
+  never matches) is ``412 Precondition Failed``, on ``GET``/``HEAD`` too, and
+  on ``PUT``/``PATCH``/``DELETE``/``POST`` nothing changes (a ``POST``
+  compares with the tag of the list it adds to);
+- ``If-None-Match`` that matches (weak comparison; ``*`` matches anything) is
+  ``304 Not Modified`` on ``GET``/``HEAD`` and ``412`` on the other methods.
 
 The controller checks ``If-Match`` and writes inside one ``datastore.atomic()``
 block, against the row read with ``get_for_update()``, and it computes the tag
@@ -29,13 +33,15 @@ __all__ = [
     "SAFE_METHODS",
     "check_preconditions",
     "compute_etag",
+    "etag_of",
     "etag_matches",
     "finish_get",
     "has_write_preconditions",
+    "tag",
 ]
 
 SAFE_METHODS = frozenset({"GET", "HEAD"})
-WRITE_METHODS = frozenset({"PUT", "PATCH", "DELETE"})
+WRITE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 
 # Headers a 304 keeps (RFC 9110 section 15.4.5), plus the rate-limit headers a
 # client needs on every answer.
@@ -107,8 +113,20 @@ def check_preconditions(request: HttpRequest, current_etag: str) -> None:
         )
 
 
+def etag_of(response: HttpResponse) -> str:
+    """Return the tag of an answer a ``GET`` would send now."""
+    return compute_etag(response.content)
+
+
+def tag(response: HttpResponse) -> HttpResponse:
+    """Give a successful answer holding an object the ``ETag`` of its body; return it."""
+    if 200 <= response.status_code < 300 and not response.streaming and response.content:
+        response["ETag"] = compute_etag(response.content)
+    return response
+
+
 def finish_get(request: HttpRequest, response: HttpResponse) -> HttpResponse:
-    """Tag a successful ``GET``/``HEAD`` answer; answer 304 when the client holds it already.
+    """Tag a successful ``GET``/``HEAD`` answer; 412 when ``If-Match`` fails, 304 when the client holds it already.
 
     ``response`` must hold the body a ``GET`` sends (for ``HEAD``, the body
     before it is dropped), so a ``HEAD`` carries the ``GET``'s tag.
@@ -117,6 +135,12 @@ def finish_get(request: HttpRequest, response: HttpResponse) -> HttpResponse:
         return response
     etag = compute_etag(response.content)
     response["ETag"] = etag
+    if_match = request.META.get("HTTP_IF_MATCH")
+    if if_match is not None and not etag_matches(if_match, etag, weak=False):
+        raise PreconditionFailed(
+            "The ressource has changed since you last read it (If-Match does not match its ETag).",
+            headers={"ETag": etag},
+        )
     if etag_matches(request.META.get("HTTP_IF_NONE_MATCH"), etag, weak=True):
         not_modified = HttpResponseNotModified()
         for header in _NOT_MODIFIED_HEADERS:

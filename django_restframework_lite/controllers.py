@@ -14,20 +14,17 @@ everything about one request (user, filters, objects, prefix) lives in locals
 and in the per-request ``BoundView``.
 
 A request goes through: authentication -> authorization -> rate limit -> the
-verb's handler; any ``ApiError`` (and Django's ``Http404``, ``PermissionDenied``
-and ``ValidationError``) becomes its JSON answer, with the rate-limit headers
-added to whatever is answered.
+verb's handler; any exception becomes its JSON answer (``responses.answer_exception``:
+the API's errors and Django's ``Http404``, ``PermissionDenied`` and
+``ValidationError`` their 4xx, an unavailable database or cache a 503 with
+``Retry-After``, anything else a 500), with the rate-limit headers added to
+whatever is answered. With a rate limit, a failed authentication counts against
+the client's address, and an address past its quota is refused before its
+credentials are checked. With an authentication, every answer is
+``Cache-Control: private`` and varies on the headers the authentication reads.
 
-Three hooks carry per-request rules, and work the same on every datastore::
-
-    class NoteEndPoint(Controller):
-        def scope(self, request):                      # every read and write of the request
-            return {"owner": request.api_user.pk}
-
-        def before_write(self, request, data, current):
-            return {**data, "owner": request.api_user.pk}  # the server's value of a read-only field
-
-and ``Authorization.check_object(request, obj)`` on the authorization class.
+The per-request hooks (``scope``, ``before_write``, and the authorization's
+``check_object``) live in ``hooks.py``, which ``Controller`` inherits.
 
 ``WSGIDispatcher`` (from ``dispatcher``) serves controllers without a Django
 project, as the seed's ``controllers.WSGIDispatcher`` did.
@@ -37,24 +34,25 @@ from __future__ import annotations
 
 from typing import Any, ClassVar
 
-from django.core.exceptions import ImproperlyConfigured, RequestDataTooBig, TooManyFieldsSent
+from django.core.exceptions import TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, QueryDict
+from django.utils.cache import patch_cache_control, patch_vary_headers
 
 from . import conditional
 from .authentication import authenticate
 from .config import EndpointConfig, read_config
 from .datastore import DataStore
-from .datastore.query import Condition
 from .dispatcher import WSGIDispatcher
-from .exceptions import DJANGO_ERRORS, ApiError, BadRequest, PayloadTooLarge, UnsupportedMediaType, from_django
+from .exceptions import BadRequest, Unauthorized, UnsupportedMediaType
+from .hooks import Hooks
 from .listing import parent_key, select
 from .models import FieldError, Model
 from .models.forms import form_data
-from .relations import EXPAND_KEY, SEARCH_KEY, Relations, resolve_relations
+from .relations import EXPAND_KEY, SEARCH_KEY, Relations
 from .responses import (
     AllowedMethods,
     JsonResponse,
-    error_response,
+    answer_exception,
     is_json_content_type,
     is_multipart,
     read_json_object,
@@ -80,7 +78,7 @@ def read_query(request: HttpRequest) -> QueryDict:
         raise BadRequest("Too many query parameters.") from None
 
 
-class Controller:
+class Controller(Hooks):
     """An endpoint: the ``ressource``, ``controller`` and ``view`` dicts, built into a request handler.
 
     Subclass it and set the three dicts; a subclass may replace just one of them
@@ -133,6 +131,10 @@ class Controller:
         self.accepts_uploads = self.datastore.accepts_uploads and any(
             not field.read_only for field in self.model.file_fields
         )
+        # Credentials sent in the query string, never copied into a link.
+        self.credential_parameters = tuple(getattr(self.authentication, "query_parameters", ()) or ())
+        # The request headers an authenticated answer depends on: shared caches must not mix users.
+        self.vary_headers = tuple(getattr(self.authentication, "vary_headers", ("Authorization", "Cookie")))
         self.list_methods = AllowedMethods(self.list_verbs)
         self.unique_methods = AllowedMethods(self.unique_verbs)
         self._pk_field = self.model.pk_field
@@ -165,13 +167,7 @@ class Controller:
         method = request.method or "GET"
         try:
             query = read_query(request)
-            user = None
-            if self.authentication is not None:
-                user = authenticate(request, self.authentication)
-            else:
-                request.api_user = None  # type: ignore[attr-defined]
-            if self.authorization is not None:
-                self.authorization.check_auth(request)
+            user = self.identify(request)
             if self.ratelimit is not None:
                 rate_headers = self.config.count_request(request, user)
             allowed = self.unique_methods if unique else self.list_methods
@@ -188,86 +184,45 @@ class Controller:
                     response = self._handlers[False, method](request, query, view)
                 if method == "GET" or method == "HEAD":
                     response = self.finish_get(request, response)
-        except ApiError as error:
-            response = error_response(error)
-        except DJANGO_ERRORS as error:
-            response = error_response(from_django(error))
-        except TooManyFieldsSent:  # request.POST read by an authentication backend (CSRF check)
-            response = error_response(BadRequest("Too many form fields."))
-        except RequestDataTooBig:
-            response = error_response(PayloadTooLarge("The request body is larger than this server accepts."))
+        except Exception as error:
+            response = answer_exception(request, error)
         if method == "HEAD":
             response = without_body(response)
         if rate_headers:
             for name, value in rate_headers.items():
                 if name not in response:
                     response[name] = value
+        if self.authentication is not None:
+            patch_cache_control(response, private=True)
+            patch_vary_headers(response, self.vary_headers)
         return response
 
-    # Per-request hooks --------------------------------------------------------------------
+    def identify(self, request: HttpRequest) -> Any:
+        """Return the authenticated user of ``request`` (None: anonymous), once the authorization let it through.
 
-    def scope(self, request: HttpRequest) -> dict[str, Any]:
-        """Return the filters that confine every read and write of ``request`` (none here).
-
-        Keys are spelled as in a query string, values are Python values
-        (``{"owner": request.api_user.pk}``, ``{"status__in": ["a", "b"]}``); any
-        field of the model may be named, exposed or not. Rows outside the scope are
-        absent from lists and counts and a 404 on unique endpoints; a write whose
-        row would fall outside it is a 400 naming the field, and writes nothing.
+        With a rate limit, an address that spent its quota on failed
+        authentications is refused (429) before its credentials are checked,
+        and a failed authentication (a 401) is counted against it.
         """
-        return {}
-
-    def before_write(self, request: HttpRequest, data: dict[str, Any], current: dict[str, Any] | None) -> dict[str, Any]:
-        """Return the data a POST (``current`` None), PUT or PATCH writes (the body as sent, here).
-
-        Called after the body is parsed and checked against the read-only rules,
-        before it is validated: what it adds is not subject to the read-only rules
-        (the server's own values, such as an owner). It may raise any ``ApiError``.
-        """
-        return data
-
-    def request_scope(self, request: HttpRequest) -> list[Condition]:
-        """Return the conditions of ``scope(request)``, parsed with the field types."""
-        if not self._scoped:
-            return []
-        scope = self.scope(request) or {}
-        try:
-            return self.datastore.parse_scope(scope)
-        except ApiError as error:
-            raise ImproperlyConfigured(f"{type(self).__name__}.scope() returned {scope!r}: {error.message}") from None
-
-    def check_object(self, request: HttpRequest, obj: dict[str, Any]) -> None:
-        """Let the authorization refuse one object (403 or 404) once it is read."""
-        if self._check_object is not None:
-            self._check_object(request, obj)
-
-    def locked_object(self, request: HttpRequest, identifier: Any, scope: list[Condition]) -> dict[str, Any]:
-        """Return the object a write changes, locked until ``atomic()`` ends; 404 outside the scope."""
-        current = self.datastore.get_for_update(identifier)
-        if scope and not self.datastore.in_scope(current, scope):
-            raise self.datastore.not_found(identifier)
-        self.check_object(request, current)
-        return current
-
-    def bind_relations(self, siblings: dict[str, Controller]) -> list[tuple[str, str]]:
-        """Resolve the options that cross foreign keys to the sibling endpoints; return the problems."""
-        self.relations, problems = resolve_relations(self, self.options, siblings)
-        return problems
-
-    def visible_scope(self, request: HttpRequest) -> list[Condition] | None:
-        """Return the scope of the rows this endpoint would show ``request``, or None when it would show none.
-
-        Other endpoints ask before filtering, ordering or embedding across a
-        foreign key to this one: a row this endpoint hides never shows through them.
-        """
-        try:
-            if self.authentication is not None:
-                authenticate(request, self.authentication)
+        if self.authentication is None:
+            request.api_user = None  # type: ignore[attr-defined]
             if self.authorization is not None:
                 self.authorization.check_auth(request)
-        except ApiError:
             return None
-        return self.request_scope(request)
+        if self.ratelimit is None:
+            user = authenticate(request, self.authentication)
+            if self.authorization is not None:
+                self.authorization.check_auth(request)
+            return user
+        self.config.check_failures(request)
+        try:
+            user = authenticate(request, self.authentication)
+            if self.authorization is not None:
+                self.authorization.check_auth(request)
+        except Unauthorized:
+            self.config.count_failure(request)
+            raise
+        return user
 
     def clean_identifier(self, identifier: Any) -> Any:
         """Convert the URL's identifier to the pk's type; one that cannot be a pk is a 404."""
@@ -287,6 +242,15 @@ class Controller:
             name = sorted(clash)[0]
             raise BadRequest(f"Cannot filter on {name}: it is not a field of this ressource.", fields={name: "Unknown field."})
         return filters
+
+    def link_query(self, query: QueryDict) -> QueryDict:
+        """Return the query that links (``next``, ``previous``) keep: without credentials."""
+        if not any(name in query for name in self.credential_parameters):
+            return query
+        kept = query.copy()
+        for name in self.credential_parameters:
+            kept.pop(name, None)
+        return kept
 
     def read_body(self, request: HttpRequest) -> dict[str, Any]:
         """Return the JSON object sent (or the multipart form, where uploads are taken), through the controller formaters."""
@@ -340,7 +304,7 @@ class Controller:
         return self.respond({"meta": selection.meta, "object_list": object_list})
 
     def create(self, request: HttpRequest, query: Any, view: BoundView, parent: Any = None) -> HttpResponse:
-        """POST on the list endpoint: 201, ``Location`` and the new object.
+        """POST on the list endpoint: 201, ``Location``, the new object and its ``ETag``.
 
         On a nested route the parent sets the foreign key; a body naming another parent is a 400.
         """
@@ -356,9 +320,17 @@ class Controller:
             data[name] = value
         if self._before_write:
             data = self.before_write(request, data, None)
-        pk = self.datastore.create(data, scope=self.request_scope(request))
+        scope = self.request_scope(request)
+        if conditional.has_write_preconditions(request):
+            # The target of a POST is the list: If-Match compares with the tag its GET carries now.
+            with self.datastore.atomic(operation="write"):
+                listed = self.get_list(request, query, view, parent)
+                conditional.check_preconditions(request, conditional.etag_of(listed))
+                pk = self.datastore.create(data, scope=scope)
+        else:
+            pk = self.datastore.create(data, scope=scope)
         obj = self.datastore.get(pk)
-        response = self.respond(self.render(view, obj), 201)
+        response = conditional.tag(self.respond(self.render(view, obj), 201))
         response["Location"] = view.ressource_uri(pk)
         return response
 
@@ -387,7 +359,8 @@ class Controller:
             if self._before_write:
                 data = self.before_write(request, data, current)
             updated = datastore.update(current, data, scope=scope)
-        return self.respond(self.render(view, updated))
+        # The tag a GET of the updated object carries: a client may write again without reading.
+        return conditional.tag(self.respond(self.render(view, updated)))
 
     def delete(self, request: HttpRequest, query: Any, view: BoundView, identifier: Any) -> HttpResponse:
         """DELETE: 204 with an empty body."""
@@ -408,8 +381,7 @@ class Controller:
         """
         if not conditional.has_write_preconditions(request):
             return
-        body = self.respond(self.render(view, dict(current))).content
-        conditional.check_preconditions(request, conditional.compute_etag(body))
+        conditional.check_preconditions(request, conditional.etag_of(self.respond(self.render(view, dict(current)))))
 
     def finish_get(self, request: HttpRequest, response: HttpResponse) -> HttpResponse:
         """Tag a GET/HEAD answer with its ``ETag`` and answer 304 to a matching ``If-None-Match``."""

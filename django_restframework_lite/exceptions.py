@@ -8,9 +8,11 @@ into responses, so nothing a client sends can end in Django's HTML 500 page.
 
 from __future__ import annotations
 
+import sqlite3
 from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404
 
 
@@ -104,6 +106,59 @@ class UnsupportedMediaType(_StatusError):
 class TooManyRequests(_StatusError):
     status = 429
     default_message = "Too many requests: the rate limit is exceeded."
+
+
+class ServiceUnavailable(_StatusError):
+    """503: a service the API needs (the database, the cache) cannot answer now; ``Retry-After`` says when to try again."""
+
+    status = 503
+    default_message = "The service is unavailable; try again later."
+
+    def __init__(
+        self,
+        message: str | None = None,
+        *,
+        retry_after: int = 5,
+        fields: dict[str, str] | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(message, fields=fields, headers={"Retry-After": str(retry_after), **(headers or {})})
+        self.retry_after = retry_after
+
+
+#: Seconds a client is told to wait (``Retry-After``) when the database cannot be reached,
+#: and when a SQLite database stayed locked past its busy timeout.
+DATABASE_RETRY_AFTER = 5
+LOCKED_RETRY_AFTER = 1
+
+# SQLite's words for "another connection holds the lock" and "the file cannot be used now".
+_SQLITE_BUSY = ("database is locked", "database table is locked", "database schema is locked")
+_SQLITE_UNAVAILABLE = ("disk i/o error", "unable to open database file", "database or disk is full")
+
+
+def unavailable_error(error: BaseException) -> ServiceUnavailable | None:
+    """Return the 503 for a database error that says "not now" rather than "never", else None.
+
+    PostgreSQL's operational errors (the server is down, restarting, refusing
+    connections, or the connection dropped: Django's ``OperationalError`` and
+    ``InterfaceError``) and SQLite's lock and I/O errors are outages: the same
+    request may succeed later. Any other database error (a missing table, bad
+    SQL) is a bug of the server, not an outage, and gets None.
+    """
+    cause = error.__cause__ if isinstance(error, (OperationalError, InterfaceError)) else error
+    if isinstance(cause, sqlite3.Error):
+        text = str(cause).lower()
+        if any(words in text for words in _SQLITE_BUSY):
+            return ServiceUnavailable(
+                "The database is busy: another writer held its lock for too long. Try again.",
+                retry_after=LOCKED_RETRY_AFTER,
+            )
+        if isinstance(cause, sqlite3.OperationalError) and any(words in text for words in _SQLITE_UNAVAILABLE):
+            return ServiceUnavailable("The database cannot be used right now. Try again later.", retry_after=DATABASE_RETRY_AFTER)
+        return None
+    if isinstance(error, (OperationalError, InterfaceError)):
+        return ServiceUnavailable("The database is unavailable. Try again later.", retry_after=DATABASE_RETRY_AFTER)
+    return None
 
 
 #: Django's own exceptions that a request may raise anywhere (a formater, a hook, an

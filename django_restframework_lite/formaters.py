@@ -37,7 +37,8 @@ from django.core.exceptions import ImproperlyConfigured
 from .exceptions import BadRequest
 from .models import Model
 from .models.base import invalid_message
-from .models.fields import ForeignKeyField
+from .models.fields import FieldError, ForeignKeyField
+from .models.text import shown
 from .types import FormaterController, FormaterView, ViewFormater
 
 __all__ = [
@@ -180,10 +181,15 @@ def parse_reference(field: ForeignKeyField, value: Any, key: str | None = None) 
         )
     identifier = unquote(segments[-1])
     if field.base_type == "integer":
-        text = identifier.strip()
-        if not (text.isascii() and text.isdigit()):
-            raise BadRequest(invalid_message(key), fields={key: f"{identifier!r} is not an id of the {table} ressource."})
-        return int(text)
+        # ASCII digits, then the field's own conversion, which refuses what 64 bits cannot hold.
+        try:
+            if not (identifier.isascii() and identifier.isdigit()):
+                raise FieldError(identifier)
+            return field.to_query_value(identifier)
+        except FieldError:
+            raise BadRequest(
+                invalid_message(key), fields={key: f"{shown(identifier)} is not an id of the {table} ressource."}
+            ) from None
     return identifier
 
 

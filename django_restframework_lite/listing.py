@@ -98,7 +98,8 @@ def meta(controller: Any, request: HttpRequest, query: Any, offset: int, count: 
     if pagination is None or count is None:
         return {}
     result: dict[str, Any] = pagination.get_meta(
-        offset=offset, count=count, total_count=total, path=escape_uri_path(request.path), query=query
+        offset=offset, count=count, total_count=total, path=escape_uri_path(request.path),
+        query=controller.link_query(query),  # links never carry credentials
     )
     return result
 

@@ -21,7 +21,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from .exceptions import BadRequest
-from .models.fields import INT64_MAX
+from .models.text import INT64_MAX
 
 
 class Pagination:

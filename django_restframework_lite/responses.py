@@ -8,6 +8,12 @@ docs) answers HEAD, OPTIONS and an unsupported method the same way, through
 - ``HEAD`` is the ``GET`` answer's status and headers, ``Content-Length`` included,
   with an empty body;
 - any other method not served is a JSON 405 with ``Allow``.
+
+``answer_exception(request, error)`` is the one place an exception raised while
+answering becomes bytes: the API's own errors and Django's ``Http404``,
+``PermissionDenied`` and ``ValidationError`` their JSON 4xx, an unavailable
+database or cache a JSON 503 with ``Retry-After``, and anything else a JSON 500
+that Django's machinery still hears about (see ``server_error_response``).
 """
 
 from __future__ import annotations
@@ -16,16 +22,36 @@ import datetime
 import decimal
 import json
 import re
+import traceback
 import uuid
 from collections.abc import Callable, Iterable, Mapping
 from io import BytesIO
 from typing import Any
 
-from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.conf import settings
+from django.core.exceptions import BadRequest as DjangoBadRequest
+from django.core.exceptions import (
+    RequestDataTooBig,
+    SuspiciousOperation,
+    TooManyFieldsSent,
+    TooManyFilesSent,
+)
+from django.core.signals import got_request_exception
 from django.http import HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
+from django.utils.log import log_response
 
-from .exceptions import ApiError, BadRequest, MethodNotAllowed, PayloadTooLarge, UnsupportedMediaType
+from .exceptions import (
+    DJANGO_ERRORS,
+    ApiError,
+    BadRequest,
+    MethodNotAllowed,
+    PayloadTooLarge,
+    ServiceUnavailable,
+    UnsupportedMediaType,
+    from_django,
+    unavailable_error,
+)
 from .models.numbers import JsonFloat, format_decimal
 from .models.structured import encode_bytes
 from .models.temporal import format_duration
@@ -34,12 +60,14 @@ __all__ = [
     "JSON_CONTENT_TYPE",
     "AllowedMethods",
     "JsonResponse",
+    "answer_exception",
     "dumps",
     "error_response",
     "is_multipart",
     "read_json_object",
     "read_multipart",
     "serve",
+    "server_error_response",
     "without_body",
 ]
 
@@ -110,6 +138,70 @@ class JsonResponse(HttpResponse):
 def error_response(exc: ApiError) -> HttpResponse:
     """Render an ``ApiError`` as its JSON body, status and headers."""
     return JsonResponse(exc.as_dict(), status=exc.status, headers=exc.headers or None)
+
+
+def answer_exception(request: HttpRequest, error: Exception) -> HttpResponse:
+    """Return the JSON answer to ``error``, raised while answering ``request``; call it in the ``except`` block.
+
+    Every route under an API's prefix answers through here, so that nothing
+    there is ever an HTML page.
+    """
+    if isinstance(error, ServiceUnavailable):  # raised by a store or a rate limit: logged with its cause
+        return outage_response(request, error, error.__cause__)
+    if isinstance(error, ApiError):
+        return error_response(error)
+    if isinstance(error, DJANGO_ERRORS):
+        return error_response(from_django(error))
+    if isinstance(error, TooManyFieldsSent):  # request.POST read by an authentication backend (CSRF check)
+        return error_response(BadRequest("Too many form fields."))
+    if isinstance(error, RequestDataTooBig):
+        return error_response(PayloadTooLarge("The request body is larger than this server accepts."))
+    if isinstance(error, (MultiPartParserError, DjangoBadRequest, SuspiciousOperation)):
+        # A body Django cannot parse (read by the CSRF check of a session request), as Django answers it: 400.
+        return error_response(BadRequest(f"The request cannot be read: {error}"))
+    outage = unavailable_error(error)
+    if outage is not None:
+        return outage_response(request, outage, error)
+    return server_error_response(request, error)
+
+
+def outage_response(request: HttpRequest, outage: ServiceUnavailable, cause: BaseException | None = None) -> HttpResponse:
+    """Answer a request that an unavailable service stopped: JSON 503 with ``Retry-After``, logged as Django logs a 5xx.
+
+    The cause goes to the ``django.request`` logger with its traceback, so an
+    outage is as visible in the logs as the 500 it used to be.
+    """
+    response = error_response(outage)
+    log_response(
+        "%s: %s", response.reason_phrase, request.path, response=response, request=request, exception=cause or outage
+    )
+    return response
+
+
+def server_error_response(request: HttpRequest, error: Exception) -> HttpResponse:
+    """Answer an unexpected exception as Django does, in JSON: a 500 whose details only ``DEBUG`` shows.
+
+    As Django's own handler does for an uncaught exception, it first sends
+    ``got_request_exception`` (error reporters, and the test client, which
+    raises the exception again in the test unless it was built with
+    ``raise_request_exception=False``), re-raises when
+    ``DEBUG_PROPAGATE_EXCEPTIONS`` is set, and logs the error with its traceback
+    to the ``django.request`` logger (which mails ``ADMINS`` in Django's default
+    logging). The body is ``{"error": "Internal server error."}``; with ``DEBUG``
+    it adds ``"exception"`` and ``"traceback"``, as Django's technical 500 page would.
+    """
+    got_request_exception.send(sender=None, request=request)
+    if settings.DEBUG_PROPAGATE_EXCEPTIONS:
+        raise error
+    body: dict[str, Any] = {"error": "Internal server error."}
+    if settings.DEBUG:
+        body["exception"] = f"{type(error).__name__}: {error}"
+        body["traceback"] = "".join(traceback.format_exception(type(error), error, error.__traceback__)).splitlines()
+    response = JsonResponse(body, status=500)
+    log_response(
+        "%s: %s", response.reason_phrase, request.path, response=response, request=request, exception=error
+    )
+    return response
 
 
 # Request bodies ------------------------------------------------------------------------------
@@ -245,6 +337,6 @@ def serve(request: HttpRequest, allowed: AllowedMethods, view: Callable[[], Http
         return allowed.options_response()
     try:
         response = view()
-    except ApiError as error:
-        response = error_response(error)
+    except Exception as error:
+        response = answer_exception(request, error)
     return without_body(response) if method == "HEAD" else response

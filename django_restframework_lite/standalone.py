@@ -38,7 +38,7 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return error_response(ApiError(500, "The server failed to answer this request."))
+    return error_response(ApiError(500))
 
 
 class DispatcherURLConf:

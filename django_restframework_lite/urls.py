@@ -13,7 +13,10 @@ Under the prefix this serves the hello root (``{"name", "version"}``), the
 self-description patterns, ``<ressource_name>/`` (URL name
 ``<ressource_name>-list``) and ``<ressource_name>/<identifier>/``
 (``<ressource_name>-detail``; ``<int:...>`` for integer pks, ``<uuid:...>``
-for UUID pks, ``<str:...>`` otherwise), and a JSON 404 for every other path below the prefix. Because of
+for UUID pks, ``<path:...>`` otherwise, so that a string pk holding ``/`` is
+reachable at the ``Location`` it was created at), nested lists
+``<parent>/<id>/<ressource_name>/`` (``<parent>-<ressource_name>-list``) for
+the controllers with ``parents``, and a JSON 404 for every other path below the prefix. Because of
 that catch-all, an API mounted at the root (``path("", ...)``) must come after
 the project's other patterns.
 
@@ -61,7 +64,7 @@ def detail_view(controller: Controller) -> Callable[..., HttpResponse]:
     """Return the view function of ``controller``'s unique endpoint."""
 
     def view(request: HttpRequest, identifier: Any, **mount_kwargs: Any) -> HttpResponse:
-        return controller.dispatch(request, identifier, prefix=mount_prefix(request, 2))
+        return controller.dispatch(request, identifier, prefix=mount_prefix(request, 2, identifier))
 
     return view
 
@@ -70,14 +73,14 @@ def nested_view(controller: Controller, hop: Hop) -> Callable[..., HttpResponse]
     """Return the view of a nested list route: ``address/<parent>/users/`` lists that address's users."""
 
     def view(request: HttpRequest, parent: Any, **mount_kwargs: Any) -> HttpResponse:
-        return controller.dispatch(request, prefix=mount_prefix(request, 3), parent=(hop, parent))
+        return controller.dispatch(request, prefix=mount_prefix(request, 3, parent), parent=(hop, parent))
 
     return view
 
 
 def converter(controller: Controller) -> str:
-    """Return the path converter of ``controller``'s identifiers."""
-    return PK_CONVERTERS.get(controller.model.pk_field.base_type, "str")
+    """Return the path converter of ``controller``'s identifiers: a string pk may hold ``/``."""
+    return PK_CONVERTERS.get(controller.model.pk_field.base_type, "path")
 
 
 def build_urlpatterns(api: Api) -> ApiPatterns:
@@ -87,6 +90,17 @@ def build_urlpatterns(api: Api) -> ApiPatterns:
     if api.hello:
         patterns.append(path("", api.route(api.hello_view, 0, "hello"), name="drfl-hello"))
     patterns.extend(description.description_urlpatterns(api))
+    # Nested lists first: a detail route's <path:...> would take "address/1/users/" for its own.
+    for controller in api.controllers:
+        for hop in controller.relations.parents.values():
+            parent, name = hop.target.ressource_name, controller.ressource_name
+            patterns.append(
+                path(
+                    f"{parent}/<{converter(hop.target)}:parent>/{name}/",
+                    api.route(nested_view(controller, hop), 3, f"{type(controller).__name__}_by_{parent}", identifier="parent"),
+                    name=f"{parent}-{name}-list",
+                )
+            )
     for controller in api.controllers:
         name = controller.ressource_name
         label = type(controller).__name__
@@ -94,20 +108,10 @@ def build_urlpatterns(api: Api) -> ApiPatterns:
         patterns.append(
             path(
                 f"{name}/<{converter(controller)}:identifier>/",
-                api.route(detail_view(controller), 2, f"{label}_detail"),
+                api.route(detail_view(controller), 2, f"{label}_detail", identifier="identifier"),
                 name=f"{name}-detail",
             )
         )
-    for controller in api.controllers:
-        for hop in controller.relations.parents.values():
-            parent, name = hop.target.ressource_name, controller.ressource_name
-            patterns.append(
-                path(
-                    f"{parent}/<{converter(hop.target)}:parent>/{name}/",
-                    api.route(nested_view(controller, hop), 3, f"{type(controller).__name__}_by_{parent}"),
-                    name=f"{parent}-{name}-list",
-                )
-            )
     patterns.append(re_path(r"^.*$", api.route(api.not_found_view, None, "not_found")))
     return patterns
 

@@ -13,7 +13,19 @@ import pytest
 
 from django_restframework_lite.datastore import DataStore
 from tests.browser_support import running_in_ci, why_no_browser
+from tests.servers import RedisServer
 from tests.stores import STORE_KINDS, Stores, build_stores, close_stores
+
+# The ORM leg carries the django_db mark: pytest-django sets up the test database only for
+# tests that declare it (a fixture asking for "db" on the fly is not enough). Sequences are
+# reset so that pks start at 1 on PostgreSQL too, as they do on the other stores.
+ORM = pytest.param("orm", marks=pytest.mark.django_db(transaction=True, reset_sequences=True))
+
+
+@pytest.fixture(params=[kind if kind != "orm" else ORM for kind in STORE_KINDS])
+def store_kind(request: pytest.FixtureRequest) -> str:
+    """Each kind of datastore in turn, for HTTP tests that build their controllers with ``store_controllers``."""
+    return str(request.param)
 
 
 @pytest.fixture(params=STORE_KINDS)
@@ -60,3 +72,13 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     for nodeid in nodeids:
         terminalreporter.line(f"  {nodeid}")
     terminalreporter.line("Everything else ran. CI (CI=true) always runs them, and fails without Chromium.")
+
+
+@pytest.fixture
+def redis() -> Iterator[RedisServer]:
+    """A redis-server of this test alone, on a free port (``tests/servers.py``): stop, stall and start it at will."""
+    server = RedisServer().start()
+    try:
+        yield server
+    finally:
+        server.stop()

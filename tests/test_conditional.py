@@ -249,3 +249,61 @@ def test_two_racing_writers_with_one_etag(kind: str, settings: Any, tmp_path: An
     run_together(2, writer, cleanup=connections.close_all)
     assert sorted(statuses) == [200, 412]
     assert Client().get(url).json()["number"] in (1, 2)
+
+
+# Preconditions on every method (RFC 9110 section 13.2.2), and the tag of a write's answer -------
+
+
+@pytest.mark.parametrize("method", ["get", "head"])
+def test_stale_if_match_on_a_read_is_412(api: Any, paris_url: str, client: Client, method: str) -> None:
+    current = client.get(paris_url)["ETag"]
+    for url in (paris_url, "/api/address/"):
+        response = getattr(client, method)(url, HTTP_IF_MATCH='"stale"')
+        assert response.status_code == 412
+        if method == "get":
+            assert response.json() == STALE
+        assert getattr(client, method)(url, HTTP_IF_MATCH="*").status_code == 200
+    assert getattr(client, method)(paris_url, HTTP_IF_MATCH=current).status_code == 200
+    assert client.get(paris_url, HTTP_IF_MATCH=f'W/{current}').status_code == 412  # strong comparison
+
+
+def test_stale_if_match_on_a_post_is_412_and_creates_nothing(api: Any, client: Client) -> None:
+    listing = client.get("/api/address/")
+    body = {**PARIS, "number": 7}
+    response = client.post("/api/address/", json.dumps(body), content_type="application/json", HTTP_IF_MATCH='"stale"')
+    assert response.status_code == 412
+    assert response.json() == STALE
+    assert client.get("/api/address/").content == listing.content
+    # The list's current tag lets the create through; then it is stale, the list having changed.
+    response = client.post("/api/address/", json.dumps(body), content_type="application/json",
+                           HTTP_IF_MATCH=listing["ETag"])
+    assert response.status_code == 201
+    response = client.post("/api/address/", json.dumps(body), content_type="application/json",
+                           HTTP_IF_MATCH=listing["ETag"])
+    assert response.status_code == 412
+    assert client.get("/api/address/").json()["object_list"][-1]["number"] == 7
+    assert len(client.get("/api/address/").json()["object_list"]) == len(listing.json()["object_list"]) + 1
+
+
+def test_if_none_match_star_on_a_post_is_412(api: Any, client: Client) -> None:
+    before = client.get("/api/address/").content
+    response = client.post("/api/address/", json.dumps(PARIS), content_type="application/json", HTTP_IF_NONE_MATCH="*")
+    assert response.status_code == 412
+    assert client.get("/api/address/").content == before
+
+
+@pytest.mark.parametrize("method", ["put", "patch"])
+def test_a_write_answers_the_new_etag(api: Any, paris_url: str, client: Client, method: str) -> None:
+    response = getattr(client, method)(paris_url, json.dumps({"number": 99}), content_type="application/json")
+    assert response.status_code == 200
+    assert response["ETag"] == blake2_tag(response.content) == client.get(paris_url)["ETag"]
+    # A client writes again from the tag it got, without reading first.
+    again = put_json(client, paris_url, {"number": 100}, HTTP_IF_MATCH=response["ETag"])
+    assert again.status_code == 200
+    assert put_json(client, paris_url, {"number": 101}, HTTP_IF_MATCH=response["ETag"]).status_code == 412
+
+
+def test_a_create_answers_the_etag_of_the_new_object(api: Any, client: Client) -> None:
+    response = client.post("/api/address/", json.dumps(PARIS), content_type="application/json")
+    assert response.status_code == 201
+    assert response["ETag"] == client.get(response["Location"])["ETag"]

@@ -17,7 +17,7 @@ from django_restframework_lite.pagination import Pagination
 from django_restframework_lite.views import JsonResponse
 from tests.concurrency import run_together
 from tests.http_support import AddressModel, UserModel, address_endpoint, mount, user_endpoint, users
-from tests.stores import STORE_KINDS, close_stores, store_controllers
+from tests.stores import close_stores, store_controllers
 
 
 def body(response: Any) -> Any:
@@ -538,17 +538,6 @@ def test_two_threads_with_different_filters_and_users_see_only_their_own(setting
 
 
 # The same HTTP behaviour on every datastore -------------------------------------------------
-
-
-# The ORM leg carries the django_db mark: pytest-django sets up the test database only for
-# tests that declare it (a fixture asking for "db" on the fly is not enough). Sequences are
-# reset so that pks start at 1 on PostgreSQL too, as they do on the other stores.
-ORM = pytest.param("orm", marks=pytest.mark.django_db(transaction=True, reset_sequences=True))
-
-
-@pytest.fixture(params=[kind if kind != "orm" else ORM for kind in STORE_KINDS])
-def store_kind(request):
-    return request.param
 
 
 @pytest.fixture

@@ -18,7 +18,7 @@ from django_restframework_lite import models
 from django_restframework_lite.datastore import DjangoModelDataStore, PythonListDataStore
 from django_restframework_lite.datastore.orm import field_from_django
 from django_restframework_lite.exceptions import BadRequest, Conflict, NotFound
-from django_restframework_lite.models.fields import INT64_MAX
+from django_restframework_lite.models.text import INT64_MAX
 from tests.stores import ItemModel
 
 pytestmark = pytest.mark.django_db

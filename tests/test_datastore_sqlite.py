@@ -227,3 +227,72 @@ def test_timestamp_and_string_foreign_keys(tmp_path: Path) -> None:
     assert parts.count() == 1 and orders.count() == 1
     parts.close()
     orders.close()
+
+
+# Outages and connections ------------------------------------------------------------------------
+
+
+def test_a_lock_held_past_the_timeout_is_a_503_and_writes_nothing(db_path: Path) -> None:
+    from django_restframework_lite.exceptions import ServiceUnavailable
+
+    store = SQLiteDataStore({"name": str(db_path), "table": "part"}, PartModel, timeout=0.05)
+    store.create({"code": "kept"})
+    holder = sqlite3.connect(db_path, isolation_level=None)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        for call, arguments in [(store.create, ({"code": "new"},)), (store.get, ("kept",)), (store.get_list, ()),
+                                (store.delete, ("kept",)), (store.update, ({"code": "kept"}, {"stock": 3}))]:
+            with pytest.raises(ServiceUnavailable) as caught:
+                call(*arguments)
+            assert caught.value.headers == {"Retry-After": "1"}
+            assert not store.connection.in_transaction
+    finally:
+        holder.rollback()
+        holder.close()
+    assert store.get_list() == [{"code": "kept", "stock": 0, "price": None, "label": ""}]
+    store.close()
+
+
+@pytest.mark.django_db(transaction=True)  # request_finished also closes Django's own connections
+def test_connections_are_closed_when_each_request_finishes(db_path: Path) -> None:
+    """Threads that come and go (runserver's) leave no connection behind, without waiting for the garbage collector."""
+    import gc
+    import os
+
+    from django.core.signals import request_finished, request_started
+
+    store = SQLiteDataStore({"name": str(db_path), "table": "part"}, PartModel)
+    store.close()
+
+    def open_files() -> int:
+        count = 0
+        for name in os.listdir("/proc/self/fd"):
+            try:
+                count += os.readlink(f"/proc/self/fd/{name}") == str(db_path)
+            except OSError:
+                continue
+        return count
+
+    def one_request() -> None:
+        request_started.send(sender=None)
+        store.get_list()
+        request_finished.send(sender=None)
+
+    gc.disable()
+    try:
+        threads = [threading.Thread(target=one_request) for _ in range(20)]
+        for thread in threads:
+            thread.start()
+            thread.join()
+        assert open_files() == 0
+    finally:
+        gc.enable()
+
+
+def test_an_in_memory_database_keeps_its_connection(tmp_path: Path) -> None:
+    from django_restframework_lite.datastore.sqlite_connections import close_request_connections
+
+    store = SQLiteDataStore({"name": ":memory:", "table": "part"}, PartModel)
+    store.create({"code": "kept"})
+    close_request_connections()
+    assert store.get("kept")["code"] == "kept"

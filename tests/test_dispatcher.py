@@ -94,7 +94,7 @@ def test_a_crash_is_a_json_500() -> None:
     answer = Client(WSGIDispatcher([endpoint])).get("/books/1/")
 
     assert answer.status_code == 500
-    assert answer.json == {"error": "The server failed to answer this request."}
+    assert answer.json == {"error": "Internal server error."}
 
 
 def test_a_dispatcher_needs_the_app_installed(settings: Any) -> None:

@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 from django_restframework_lite import models
 from django_restframework_lite.exceptions import BadRequest
-from django_restframework_lite.models.fields import INT64_MAX, INT64_MIN
+from django_restframework_lite.models.text import INT64_MAX, INT64_MIN
 
 
 def invalid(field: models.Field, value: Any) -> str:

@@ -1,156 +1,116 @@
-"""``CacheRateLimit`` holds across processes: two gunicorn servers sharing Redis answer exactly ``quota`` 200s.
+"""``CacheRateLimit`` holds across processes: gunicorn workers sharing a Redis never pass more than the quota.
 
 The testproject's ``/protected/limited/address/`` allows ``LIMITED_QUOTA``
-requests per key per hour, counted in Django's cache. Two servers (separate
-processes, separate ports) share the Redis at ``REDIS_URL`` and a migrated
-temporary SQLite database; the requests alternate between them. A per-process
-counter would let each server answer ``quota`` 200s; a shared atomic one answers
-exactly ``quota`` in all.
+requests per key in any span of ``LIMITED_INTERVAL`` seconds, counted in
+Django's cache. Each test starts its own redis-server on a free port
+(``tests/servers.py``) and the demo under gunicorn with a migrated temporary
+SQLite database, so both CI legs run them.
 
-Runs in CI's PostgreSQL + Redis leg; the SQLite leg has no shared cache by design.
+- Two servers (separate processes, separate ports) answer alternately: a
+  per-process counter would let each answer ``quota`` 200s; a shared one
+  answers exactly ``quota`` in all.
+- Two workers of one server take a burst of concurrent requests that straddles
+  a multiple of the interval (where a fixed window would start again and let a
+  second quota through): no span of the interval ever holds more than ``quota``
+  200s.
 """
 
 from __future__ import annotations
 
-import http.client
-import os
-import selectors
-import socket
-import subprocess
-import sys
+import math
+import threading
 import time
 from pathlib import Path
-from typing import Any
-from urllib.parse import urlsplit
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-TESTPROJECT = ROOT / "testproject"
+from tests.servers import DemoServer, RedisServer, request
+
 URL = "/protected/limited/address/?accesskey=hackme"
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def server_environment(tmp_path: Path) -> dict[str, str]:
-    env = {key: value for key, value in os.environ.items() if key not in {"DATABASE_URL", "DJANGO_SETTINGS_MODULE"}}
-    env.update(
-        DJANGO_SETTINGS_MODULE="testproject.settings",
-        DRFL_DATA_DIR=str(tmp_path),
-        ADDRESSBOOK_SQLITE_PATH=str(tmp_path / "notes.db"),
-        DJANGO_DEBUG="0",
-        PYTHONPATH=os.pathsep.join([str(TESTPROJECT), str(ROOT), env.get("PYTHONPATH", "")]),
-    )
-    return env
-
-
-def wait_for_line(process: subprocess.Popen, marker: str, deadline: float) -> str:
-    """Read the process's output until it holds ``marker``; fail at ``deadline`` or when it exits."""
-    selector = selectors.DefaultSelector()
-    selector.register(process.stdout, selectors.EVENT_READ)
-    output = b""
-    try:
-        while marker.encode() not in output:
-            remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                raise AssertionError(f"no {marker!r} from the server; it said:\n{output.decode(errors='replace')}")
-            if not selector.select(timeout=remaining):
-                continue
-            chunk = os.read(process.stdout.fileno(), 65536)
-            if not chunk:
-                raise AssertionError(f"the server exited ({process.wait()}); it said:\n{output.decode(errors='replace')}")
-            output += chunk
-        return output.decode(errors="replace")
-    finally:
-        selector.close()
-
-
-def get(port: int) -> tuple[int, dict[str, str]]:
-    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        connection.request("GET", URL)
-        response = connection.getresponse()
-        response.read()
-        return response.status, {name.lower(): value for name, value in response.getheaders()}
-    finally:
-        connection.close()
-
-
-def clear_counters(redis_url: str) -> None:
-    """Delete the rate-limit counters of the demo, and nothing else, from that Redis database."""
-    import redis
-
-    client = redis.Redis.from_url(redis_url)
-    try:
-        for key in client.scan_iter(match="*drfl-ratelimit:*", count=1000):
-            client.delete(key)
-    finally:
-        client.close()
-
-
 @pytest.mark.slow
-@pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs a shared cache: set REDIS_URL (CI's PostgreSQL + Redis leg)")
-def test_cache_ratelimit_holds_across_two_server_processes(tmp_path: Path) -> None:
+def test_cache_ratelimit_holds_across_two_server_processes(redis: RedisServer, tmp_path: Path) -> None:
     from addressbook.protected import LIMITED_QUOTA
 
-    redis_url = os.environ["REDIS_URL"]
-    assert urlsplit(redis_url).scheme in {"redis", "rediss"}
-    env = server_environment(tmp_path)
-    subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v", "0"], cwd=TESTPROJECT, env=env, check=True, timeout=300
-    )
-    ports = [free_port(), free_port()]
-    servers: list[subprocess.Popen] = []
+    servers = [DemoServer(tmp_path, REDIS_URL=redis.url).migrate()]
+    servers.append(DemoServer(tmp_path, REDIS_URL=redis.url))
     try:
-        for port in ports:
-            servers.append(
-                subprocess.Popen(
-                    [sys.executable, "-m", "gunicorn", "--workers", "1", "--bind", f"127.0.0.1:{port}",
-                     "--preload", "testproject.wsgi:application"],
-                    cwd=TESTPROJECT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                )
-            )
-        deadline = time.monotonic() + 120
         for server in servers:
-            wait_for_line(server, "Booting worker", deadline)
-
-        # A window boundary (every hour) falling inside the run would split the count:
-        # then the run is done again, once, in the new window.
-        for _attempt in range(2):
-            clear_counters(redis_url)
-            answers = [get(ports[index % 2]) for index in range(LIMITED_QUOTA + 10)]
-            if len({headers["x-ratelimit-reset"] for _, headers in answers}) == 1:
-                break
-        statuses = [status for status, _ in answers]
-        assert statuses.count(200) == LIMITED_QUOTA
-        assert statuses.count(429) == 10
+            server.start()
+        answers = [request(servers[index % 2].port, "GET", URL) for index in range(LIMITED_QUOTA + 10)]
+        statuses = [answer.status for answer in answers]
         assert statuses == [200] * LIMITED_QUOTA + [429] * 10
-        remaining = [int(headers["x-ratelimit-remaining"]) for _, headers in answers]
+        remaining = [int(answer.headers["x-ratelimit-remaining"]) for answer in answers]
         assert remaining == list(range(LIMITED_QUOTA - 1, -1, -1)) + [0] * 10
         # Both processes answered both kinds: each server gave 200s and 429s.
         for index in (0, 1):
-            assert {status for status, _ in answers[index::2]} == {200, 429}
-        assert all("retry-after" in headers for status, headers in answers if status == 429)
+            assert {answer.status for answer in answers[index::2]} == {200, 429}
+        assert all("retry-after" in answer.headers for answer in answers if answer.status == 429)
     finally:
         for server in servers:
-            server.terminate()
-        for server in servers:
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait(timeout=20)
-            if server.stdout is not None:
-                server.stdout.close()
-        clear_counters(redis_url)
+            server.stop()
 
 
-def test_server_environment_uses_a_temporary_sqlite_database(tmp_path: Path, monkeypatch: Any) -> None:
-    monkeypatch.setenv("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/prot")
-    env = server_environment(tmp_path)
-    assert "DATABASE_URL" not in env
-    assert env["DRFL_DATA_DIR"] == str(tmp_path)
+QUOTA = 10
+INTERVAL = 2.0
+
+
+def most_passed_in_any_span(passed: list[tuple[float, float]], interval: float) -> int:
+    """Return the most 200s known to fall in one span of ``interval`` seconds.
+
+    Each pair is (sent, received): the server decided in between. A request
+    counts in the span starting at ``start`` only if both ends are inside it,
+    so latency can only lower the figure, never raise it.
+    """
+    return max(
+        (sum(1 for sent, received in passed if start <= sent and received < start + interval) for start, _ in passed),
+        default=0,
+    )
+
+
+@pytest.mark.slow
+def test_a_burst_straddling_a_window_boundary_passes_at_most_the_quota(redis: RedisServer, tmp_path: Path) -> None:
+    server = DemoServer(tmp_path, workers=2, REDIS_URL=redis.url, DRFL_LIMITED_QUOTA=str(QUOTA),
+                        DRFL_LIMITED_INTERVAL=str(INTERVAL)).migrate()
+    server.start()
+    try:
+        # Start 0.6 s before a multiple of the interval, where a fixed window would start again,
+        # and keep 6 clients sending for 2.2 interval lengths: two boundaries inside the burst.
+        now = time.time()
+        boundary = math.ceil((now + 1) / INTERVAL) * INTERVAL
+        time.sleep(max(0.0, boundary - 0.6 - time.time()))
+        stop_at = time.time() + 2.2 * INTERVAL
+        results: list[tuple[int, float, float, dict[str, str]]] = []
+        lock = threading.Lock()
+
+        def client() -> None:
+            while time.time() < stop_at:
+                sent = time.time()
+                answer = request(server.port, "GET", URL)
+                with lock:
+                    results.append((answer.status, sent, time.time(), answer.headers))
+
+        threads = [threading.Thread(target=client) for _ in range(6)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=60)
+
+        assert {status for status, *_ in results} == {200, 429}
+        passed = sorted((sent, received) for status, sent, received, _ in results if status == 200)
+        first_span = [pair for pair in passed if pair[1] < passed[0][0] + INTERVAL]
+        assert len(first_span) == QUOTA  # the quota passes at once...
+        assert most_passed_in_any_span(passed, INTERVAL) <= QUOTA  # ...and never more in any span
+        # The window slides: later spans let requests through again, a quota at a time.
+        assert QUOTA < len(passed) <= 3 * QUOTA
+        assert all(int(headers["retry-after"]) >= 1 for status, _, _, headers in results if status == 429)
+    finally:
+        server.stop()
+
+
+def test_most_passed_in_any_span_counts_only_what_certainly_falls_inside() -> None:
+    passed = [(0.0, 0.1), (0.5, 0.6), (1.9, 2.05), (2.5, 2.6)]
+    assert most_passed_in_any_span(passed, 2.0) == 2
+    assert most_passed_in_any_span([(0.0, 0.1)] * 3, 2.0) == 3
+    assert most_passed_in_any_span([], 2.0) == 0

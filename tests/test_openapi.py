@@ -362,7 +362,11 @@ def test_a_rate_limit_documents_429_and_its_headers(client, settings):
     responses = document["paths"]["/shelf/"]["get"]["responses"]
 
     assert responses["429"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
-    assert set(responses["200"]["headers"]) == {"X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"}
+    assert set(responses["200"]["headers"]) == {"ETag", "X-RateLimit-Limit", "X-RateLimit-Remaining", "X-RateLimit-Reset"}
+    assert set(responses["429"]["headers"]) == {"Retry-After"}
+    # If-Match is honoured on a GET too; an outage is a 503 with Retry-After.
+    assert responses["412"]["content"]["application/json"]["schema"] == {"$ref": "#/components/schemas/Error"}
+    assert set(responses["503"]["headers"]) == {"Retry-After"}
 
 
 def test_schema_names_of_similar_ressources_never_clash(client, settings):

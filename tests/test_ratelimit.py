@@ -148,20 +148,40 @@ def test_a_refused_request_writes_nothing(api: Any, client: Client, limiter: Any
     response = client.post("/api/address/?accesskey=hackme", body, content_type="application/json")
     assert_limited(response, retry_after="60")
     if counters is not None:
-        # the refused request left the counters as they were: the key's row, at zero
-        assert [row["quota"] for row in counters] == [0]
+        # the refused request left the counters as they were: the key's head row at zero, one lane per request
+        heads = [row for row in counters if ":" not in row["access_key"]]
+        assert [row["quota"] for row in heads] == [0]
+        assert len(counters) == 1 + QUOTA
         assert limiter.datastore.get_list() == counters
     limiter.timer.now = START + INTERVAL
     objects = client.get("/api/address/?accesskey=hackme").json()["object_list"]
     assert len(objects) == 2 + QUOTA
 
 
-def test_unauthenticated_requests_are_refused_before_counting(api: Any, client: Client) -> None:
-    for _ in range(QUOTA + 2):
-        response = client.get("/api/address/")
+def test_failed_authentications_count_against_the_client_address(api: Any, client: Client, limiter: Any) -> None:
+    for _ in range(QUOTA):
+        response = client.get("/api/address/?accesskey=wrong")
         assert response.status_code == 401
         assert "X-RateLimit-Remaining" not in response
-    assert client.get("/api/address/?accesskey=hackme")["X-RateLimit-Remaining"] == "2"
+    for _ in range(2):
+        response = client.get("/api/address/", HTTP_X_API_KEY="guess")
+        assert response.status_code == 429
+        assert response.json() == {"error": f"Too many failed authentications from this address: {QUOTA} per {INTERVAL} seconds."}
+        assert response["Retry-After"] == "60"
+    # another address may still try, and the window frees the first one
+    assert Client(REMOTE_ADDR="10.1.1.1").get("/api/address/?accesskey=wrong").status_code == 401
+    limiter.timer.now = START + INTERVAL
+    assert client.get("/api/address/?accesskey=wrong").status_code == 401
+
+
+def test_an_address_past_its_failures_is_refused_before_its_key_is_checked(api: Any, client: Client) -> None:
+    for _ in range(QUOTA):
+        assert client.get("/api/address/?accesskey=wrong").status_code == 401
+    assert client.get("/api/address/?accesskey=hackme").status_code == 429
+    # the key's own count was never touched: from another address it has its whole quota
+    response = Client(REMOTE_ADDR="10.1.1.1").get("/api/address/?accesskey=hackme")
+    assert response.status_code == 200
+    assert response["X-RateLimit-Remaining"] == "2"
 
 
 def test_ratelimit_store_rows_hold_no_api_key(settings: Any, client: Client) -> None:
@@ -172,10 +192,10 @@ def test_ratelimit_store_rows_hold_no_api_key(settings: Any, client: Client) -> 
                  "datastore": PythonListDataStore}
     mount(settings, endpoint(ressource, authentication=keys_authentication(), authorization=Authorization, ratelimit=limiter))
     assert client.get("/api/address/?accesskey=hackme").status_code == 200
-    assert len(rows) == 1
     assert "hackme" not in json.dumps(rows)
-    assert rows[0]["quota"] == QUOTA - 1
-    assert rows[0]["last_request"] == START
+    head, lane = sorted(rows, key=lambda row: len(row["access_key"]))
+    assert (head["quota"], head["last_request"]) == (QUOTA - 1, START)
+    assert (lane["access_key"], lane["last_request"]) == (head["access_key"] + ":0", START)
 
 
 def test_anonymous_requests_count_per_client_address(settings: Any) -> None:

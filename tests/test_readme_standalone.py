@@ -34,5 +34,5 @@ def test_the_readme_standalone_example_serves_without_settings(tmp_path: Path) -
     result = subprocess.run([sys.executable, "-c", client_code], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
 
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "{'name': 'bob', 'age': 1, 'id': 1, 'ressource_uri': '/address/1/'}"
+    assert result.stdout.strip() == "{'age': 1, 'name': 'bob', 'id': 1, 'ressource_uri': '/address/1/'}"
     assert sorted(path.name for path in tmp_path.iterdir() if path.name != "__pycache__") == ["app.py"]

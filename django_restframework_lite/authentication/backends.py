@@ -25,6 +25,8 @@ class ApiKeyAuthentication(Authentication):
     ``X-Api-Key`` header. The user is the row found; an unknown key is anonymous.
     """
 
+    vary_headers = (API_KEY_HEADER,)
+
     def __init__(self, datastore: Any, identifier: str = "apikey") -> None:
         self.datastore = datastore
         self.identifier = identifier
@@ -65,6 +67,7 @@ class BasicAuthentication(Authentication):
     """
 
     www_authenticate = 'Basic realm="api", charset="UTF-8"'
+    vary_headers = ("Authorization",)
 
     def __init__(
         self,
@@ -115,6 +118,9 @@ class BasicAuthentication(Authentication):
         username, colon, password = decoded.partition(":")
         if not colon:
             raise self.unauthorized(request, "Invalid Basic credentials: no colon between username and password.")
+        if "\x00" in decoded:
+            # No account can hold it (Django's forms refuse it, PostgreSQL cannot store it).
+            raise self.unauthorized(request, "Invalid Basic credentials: the NUL character (U+0000) is not allowed.")
         return username, password
 
     def get_user(self, request: HttpRequest) -> Any:
@@ -174,6 +180,7 @@ class DjangoAuthentication(Authentication):
 
     www_authenticate = 'Session realm="api"'
     requires_database = True
+    vary_headers = ("Cookie",)
 
     def get_user(self, request: HttpRequest) -> Any:
         user = getattr(request, "user", None)

@@ -54,7 +54,9 @@ class Authentication:
 
     Subclasses implement ``get_user(request)``. ``query_parameters`` names the
     query keys the backend reads credentials from; the controller never treats
-    them as filters. ``www_authenticate`` is the challenge a 401 carries;
+    them as filters, nor copies them into links. ``www_authenticate`` is the
+    challenge a 401 carries; ``vary_headers`` the request headers the
+    credentials come in, which every answer of the endpoint names in ``Vary``;
     ``requires_database`` says whether it reads Django's own tables.
     """
 
@@ -63,6 +65,9 @@ class Authentication:
     #: True when the backend reads Django's own tables (auth users, sessions): a standalone
     #: ``WSGIDispatcher`` then creates them in a SQLite file.
     requires_database: bool = False
+
+    #: The request headers credentials are read from: answers ``Vary`` on them (and are ``private``).
+    vary_headers: tuple[str, ...] = ("Authorization", "Cookie")
 
     def get_user(self, request: HttpRequest) -> Any:
         """Return the user sending ``request``, or None for an anonymous request."""

@@ -79,6 +79,18 @@ class EndpointConfig:
         headers: dict[str, str] = self.ratelimit.check(request, user)
         return headers
 
+    def check_failures(self, request: Any) -> None:
+        """Refuse (429) a client address that spent the rate limit's quota on failed authentications."""
+        check = getattr(self.ratelimit, "check_failures", None)
+        if check is not None:
+            check(request)
+
+    def count_failure(self, request: Any) -> None:
+        """Count a failed authentication against the client's address (429 past the quota)."""
+        count = getattr(self.ratelimit, "count_failure", None)
+        if count is not None:
+            count(request)
+
 
 def read_config(cls: type) -> EndpointConfig:
     """Read and check the three dicts of ``cls``; raise ``ControllerConfigurationError`` listing every problem."""

@@ -20,10 +20,10 @@ from django.conf import settings
 from django.db import models
 
 from ..models import Field
-from ..models.fields import format_datetime, parse_iso_datetime
 from ..models.numbers import format_decimal, to_decimal
 from ..models.structured import decode_base64, encode_bytes
 from ..models.temporal import format_duration, parse_duration
+from ..models.text import format_datetime, parse_iso_datetime
 
 __all__ = ["reader", "writer"]
 

@@ -20,7 +20,13 @@ from typing import Any
 
 from ..exceptions import BadRequest
 from ..models import Field, FieldError, Model
-from ..models.fields import COMMON_LOOKUPS, ORDERED_LOOKUPS, TEXT_LOOKUPS, ForeignKeyField, check_text, parse_bool_text
+from ..models.fields import (
+    COMMON_LOOKUPS,
+    ORDERED_LOOKUPS,
+    TEXT_LOOKUPS,
+    ForeignKeyField,
+)
+from ..models.text import check_text, parse_bool_text, shown
 
 __all__ = [
     "ORDER_BY_KEY",
@@ -37,6 +43,8 @@ __all__ = [
 
 ORDER_BY_KEY = "order_by"
 KNOWN_LOOKUPS = COMMON_LOOKUPS | ORDERED_LOOKUPS | TEXT_LOOKUPS
+#: The most values an ``in`` lookup takes: far below what any database binds in one statement.
+MAX_IN_VALUES = 1000
 
 
 def fold_case(value: Any) -> Any:
@@ -167,6 +175,8 @@ def convert_filter_value(field: Field, lookup: str, value: Any) -> Any:
         raise FieldError("isnull takes true or false.")
     if lookup == "in":
         items = value.split(",") if isinstance(value, str) else list(value)
+        if len(items) > MAX_IN_VALUES:
+            raise FieldError(f"in takes at most {MAX_IN_VALUES} values; this one has {len(items)}.")
         return tuple(field.to_query_value(item) for item in items)
     if value is None and lookup == "exact":
         return None
@@ -179,14 +189,25 @@ def convert_filter_value(field: Field, lookup: str, value: Any) -> Any:
 
 
 def parse_ordering(model: Model, value: Any, rules: QueryRules | None = None) -> list[Ordering]:
+    """Turn ``"last_name,-id"`` into orderings; an unknown, forbidden or repeated field is a 400 naming ``order_by``.
+
+    A field may appear once: a second mention could change nothing, and refusing
+    it keeps every ordering shorter than any database's limit on its terms.
+    """
     names = value.split(",") if isinstance(value, str) else list(value)
     ordering = []
+    seen: set[str] = set()
     for raw in names:
         raw = raw.strip()
         if not raw:
             continue
         descending = raw.startswith("-")
-        name = raw.lstrip("-+")
+        name = raw[1:] if raw[0] in "-+" else raw
+        if name in seen:
+            raise BadRequest(
+                f"Cannot order by {shown(name)} twice.", fields={ORDER_BY_KEY: f"{shown(name)} appears more than once."}
+            )
+        seen.add(name)
         field = model.get_field(name)
         if field is None or rules is not None and name not in rules.visible:
             raise BadRequest(

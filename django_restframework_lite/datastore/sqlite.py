@@ -16,16 +16,21 @@ file share each thread's connection, so writes across them form one transaction.
 Beside it: ``sqlite_columns`` (how each field type is kept in a column),
 ``sqlite_sql`` (filters and orderings as SQL), ``sqlite_links`` (many-to-many
 link tables) and ``sqlite_errors`` (constraint failures as 400/409).
+
+A lock held by someone else for longer than ``timeout`` is a
+``ServiceUnavailable`` (a JSON 503 with ``Retry-After``), and the transaction
+is rolled back: nothing is half-written. As Django does with its own database
+connections, each thread's connection is closed when a request finishes
+(``sqlite_connections``, which also opens them),
+so threads that come and go (runserver's) leave no connection behind.
 """
 
 from __future__ import annotations
 
 import contextlib
 import sqlite3
-import threading
 import uuid
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -35,7 +40,8 @@ from ..models import Field, FieldError
 from ..models.base import invalid_message
 from .base import DataStore
 from .query import AnyOf, Condition, Ordering
-from .sqlite_columns import column_type, decoder, encode, prepare_connection
+from .sqlite_columns import column_type, decoder, encode
+from .sqlite_connections import available, open_connection, register, shared_local
 from .sqlite_errors import integrity_error
 from .sqlite_links import LinkTable
 from .sqlite_sql import order_by, quote, translate
@@ -43,25 +49,6 @@ from .sqlite_sql import order_by, quote, translate
 # Long enough that a burst of concurrent writers queues instead of failing with "database is locked".
 DEFAULT_TIMEOUT = 60.0
 
-
-
-_LOCALS: dict[str, threading.local] = {}
-_LOCALS_LOCK = threading.Lock()
-
-
-def shared_local(path: str) -> threading.local:
-    """Return the per-thread state (connection, transaction depth) of the stores of one database file.
-
-    Stores on the same file share one connection per thread, so that a write
-    that reaches a sibling store (a deleted row unlinked from another table's
-    many-to-many lists) joins the same transaction instead of waiting for the
-    lock its own connection holds. An in-memory database is its own.
-    """
-    if path == ":memory:":
-        return threading.local()
-    key = str(Path(path).resolve())
-    with _LOCALS_LOCK:
-        return _LOCALS.setdefault(key, threading.local())
 
 
 class SQLiteDataStore(DataStore):
@@ -101,6 +88,7 @@ class SQLiteDataStore(DataStore):
         }
         self.sql_foreign_keys: set[str] = set()
         self.create_table()
+        register(self)
 
     # Connections and transactions -------------------------------------------------------
 
@@ -109,12 +97,7 @@ class SQLiteDataStore(DataStore):
         """Return this thread's connection, opening it on first use."""
         connection = getattr(self.local, "connection", None)
         if connection is None:
-            if self.path != ":memory:":
-                Path(self.path).parent.mkdir(parents=True, exist_ok=True)
-            # isolation_level=None: no implicit transactions; atomic() issues BEGIN/COMMIT itself.
-            connection = sqlite3.connect(self.path, timeout=self.timeout, isolation_level=None, check_same_thread=True)
-            prepare_connection(connection)
-            self.local.connection = connection
+            connection = self.local.connection = open_connection(self.path, self.timeout)
             self.local.depth = 0
         return connection
 
@@ -136,24 +119,33 @@ class SQLiteDataStore(DataStore):
             finally:
                 self.local.depth -= 1
             return
-        connection.execute("BEGIN IMMEDIATE")
+        with available():
+            connection.execute("BEGIN IMMEDIATE")
         self.local.depth = 1
         try:
             yield
         except BaseException:
             self.local.depth = 0
-            connection.execute("ROLLBACK")
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
             raise
         self.local.depth = 0
         try:
-            connection.execute("COMMIT")
+            with available():
+                connection.execute("COMMIT")
         except BaseException:
             if connection.in_transaction:
                 connection.execute("ROLLBACK")
             raise
 
     def execute(self, sql: str, parameters: list[Any] | tuple[Any, ...] = ()) -> sqlite3.Cursor:
-        return self.connection.execute(sql, parameters)
+        with available():
+            return self.connection.execute(sql, parameters)
+
+    def select(self, sql: str, parameters: list[Any] | tuple[Any, ...] = ()) -> list[Any]:
+        """Run a query and return every row (a busy database may stop a query after its first rows too)."""
+        with available():
+            return self.connection.execute(sql, parameters).fetchall()
 
     # Schema -----------------------------------------------------------------------------
 
@@ -339,7 +331,7 @@ class SQLiteDataStore(DataStore):
         where, parameters = self.where(conditions)
         sql = f"{self.select_sql()}{where}{self.order_by(ordering)} LIMIT ? OFFSET ?"
         parameters += [-1 if count is None else count, offset]
-        return self.with_links([self.to_row(row) for row in self.execute(sql, parameters)])
+        return self.with_links([self.to_row(row) for row in self.select(sql, parameters)])
 
     def count_matching(self, conditions: list[Condition]) -> int:
         where, parameters = self.where(conditions)

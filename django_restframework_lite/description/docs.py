@@ -23,7 +23,8 @@ from django.template.loader import get_template
 
 from ..api import Api
 from ..controllers import Controller
-from ..models.fields import INT64_MAX, INT64_MIN, Field
+from ..models.fields import Field
+from ..models.text import INT64_MAX, INT64_MIN
 from .openapi.security import security_schemes_of
 from .seed import client_must_send
 

@@ -10,12 +10,20 @@ converts query-string text to its type, so that ``?age=5`` finds the integer 5.
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable, Sequence
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any, ClassVar
 
 from .errors import FieldError
+from .text import (
+    check_int64,
+    check_text,
+    format_datetime,
+    parse_bool_text,
+    parse_float_text,
+    parse_integer_text,
+    parse_iso_datetime,
+)
 from .validators import value_check
 
 __all__ = [
@@ -35,42 +43,12 @@ __all__ = [
     "TimestampField",
 ]
 
-INT64_MIN = -(2**63)
-INT64_MAX = 2**63 - 1
 NOT_PROVIDED: Any = type("NotProvided", (), {"__repr__": lambda self: "NOT_PROVIDED"})()
-
-_INTEGER_TEXT = re.compile(r"^[+-]?\d+$")
 
 # Lookups every field answers, and the ones that only make sense on text or on ordered values.
 COMMON_LOOKUPS = frozenset({"exact", "in", "isnull"})
 ORDERED_LOOKUPS = frozenset({"gt", "gte", "lt", "lte"})
 TEXT_LOOKUPS = frozenset({"contains", "icontains", "startswith"})
-
-
-def check_text(value: str) -> str:
-    """Refuse the strings that PostgreSQL, SQLite or UTF-8 cannot store."""
-    if "\x00" in value:
-        raise FieldError("Strings may not contain the NUL character (U+0000).")
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError:
-        raise FieldError("Strings may not contain lone surrogate code points.") from None
-    return value
-
-
-def check_int64(value: int) -> int:
-    if not INT64_MIN <= value <= INT64_MAX:
-        raise FieldError("Integers must fit in 64 bits.")
-    return value
-
-
-def parse_bool_text(raw: str) -> bool:
-    lowered = raw.strip().lower()
-    if lowered == "true":
-        return True
-    if lowered == "false":
-        return False
-    raise FieldError(f"{raw!r} is not a boolean: use true or false.")
 
 
 class Field:
@@ -260,9 +238,7 @@ class IntegerField(Field):
         return check_int64(value)
 
     def from_text(self, raw: str) -> int:
-        if not _INTEGER_TEXT.match(raw.strip()):
-            raise FieldError(f"{raw!r} is not an integer.")
-        return int(raw)
+        return parse_integer_text(raw)
 
 
 class FloatField(Field):
@@ -281,10 +257,7 @@ class FloatField(Field):
         return value
 
     def from_text(self, raw: str) -> float:
-        try:
-            return float(raw)
-        except ValueError:
-            raise FieldError(f"{raw!r} is not a number.") from None
+        return parse_float_text(raw)
 
 
 class BooleanField(Field):
@@ -325,27 +298,14 @@ class DateTimeField(Field):
             moment = parse_iso_datetime(value)
         else:
             raise FieldError("Expected an ISO 8601 date and time string.")
-        return format_datetime(moment)
+        try:
+            return format_datetime(moment)
+        except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00 is in year 0 in UTC
+            raise FieldError("This moment is out of range: in UTC it must fall in the years 1 to 9999.") from None
 
     def check_options(self, value: Any) -> None:
         if self.choices is not None and value not in self.choices:
             raise FieldError("Must be one of the allowed moments.")
-
-
-def parse_iso_datetime(value: str) -> datetime:
-    text = value.strip()
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        raise FieldError(f"{value!r} is not an ISO 8601 date and time.") from None
-
-
-def format_datetime(moment: datetime) -> str:
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc).isoformat()
 
 
 class PkField(IntegerField):
@@ -356,11 +316,23 @@ class PkField(IntegerField):
     example = 1
 
 
+def check_reachable_identifier(value: str) -> None:
+    """Refuse a pk that no URL can reach: empty (``/tags//``), ``.`` or ``..`` (clients resolve them away)."""
+    if value in ("", ".", ".."):
+        raise FieldError(f"{value!r} cannot be an identifier: no URL can reach it.")
+
+
 class StringPkField(StringField):
-    """A string primary key, chosen by the client on create."""
+    """A string primary key, chosen by the client on create.
+
+    Any text a URL can reach: ``/`` and every other character travel
+    percent-encoded in ``Location`` and ``ressource_uri`` (``a%2Fb``); the empty
+    string, ``.`` and ``..`` are refused, since clients rewrite such paths.
+    """
 
     is_pk = True
     example = "my-key"
+    validators = (check_reachable_identifier,)
 
 
 class ForeignKeyField(Field):

@@ -19,7 +19,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.base import File
 
 from ..exceptions import PayloadTooLarge
-from .fields import Field, FieldError, check_text
+from .fields import Field, FieldError
+from .text import check_text
 
 __all__ = ["FileField"]
 

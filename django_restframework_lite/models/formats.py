@@ -17,7 +17,8 @@ from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator, validate_email, validate_slug, validate_unicode_slug
 from django.utils.ipv6 import clean_ipv6_address
 
-from .fields import COMMON_LOOKUPS, Field, FieldError, ForeignKeyField, StringField, check_text
+from .fields import COMMON_LOOKUPS, Field, FieldError, ForeignKeyField, StringField
+from .text import check_text
 
 __all__ = ["EmailField", "IPAddressField", "SlugField", "URLField", "UUIDField", "UUIDForeignKey", "UUIDPkField"]
 

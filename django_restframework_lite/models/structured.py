@@ -16,8 +16,9 @@ import json
 import math
 from typing import Any
 
-from .fields import COMMON_LOOKUPS, Field, FieldError, check_text
+from .fields import COMMON_LOOKUPS, Field, FieldError
 from .numbers import JsonFloat
+from .text import check_text
 
 
 def refuse_constant(name: str) -> Any:

@@ -20,7 +20,8 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
 
-from .fields import COMMON_LOOKUPS, INT64_MAX, ORDERED_LOOKUPS, Field, FieldError
+from .fields import COMMON_LOOKUPS, ORDERED_LOOKUPS, Field, FieldError
+from .text import INT64_MAX
 
 __all__ = ["DateField", "DurationField", "TimeField", "format_duration", "parse_duration"]
 

@@ -133,6 +133,7 @@ class NoteEndPoint(Controller):
         "ressource": notes_ressource(),
         "model": NoteModel,
         "datastore": SQLiteDataStore,
+        "options": {"timeout": settings.ADDRESSBOOK_SQLITE_TIMEOUT},
     }
     controller = {
         "list_verbs": ["GET", "POST"],

@@ -16,6 +16,8 @@
 
 from __future__ import annotations
 
+import os
+
 from django.urls import path
 
 from django_restframework_lite import models
@@ -44,10 +46,13 @@ API_KEYS = [{"accesskey": "hackme"}, {"accesskey": "nopassword"}]
 key_authentication = ApiKeyAuthentication(PythonListDataStore(API_KEYS, KeyModel), identifier="accesskey")
 
 # One limiter for both endpoints: each key may make 100 requests to this API every 10 minutes.
-seed_ratelimit = RateLimit(PythonListDataStore([], RateLimitModel), interval=10 * 60, quota=100)
+# (DRFL_SEED_QUOTA raises it for CI's fuzzing run, which sends thousands of requests with one key.)
+seed_ratelimit = RateLimit(PythonListDataStore([], RateLimitModel), interval=10 * 60,
+                           quota=int(os.environ.get("DRFL_SEED_QUOTA", 100)))
 
-LIMITED_QUOTA = 20
-LIMITED_INTERVAL = 60 * 60
+# The tests of rate limits across processes shorten them (DRFL_LIMITED_QUOTA, DRFL_LIMITED_INTERVAL).
+LIMITED_QUOTA = int(os.environ.get("DRFL_LIMITED_QUOTA", 20))
+LIMITED_INTERVAL = float(os.environ.get("DRFL_LIMITED_INTERVAL", 60 * 60))
 
 
 def _with_options(base: dict, **options: object) -> dict:

@@ -81,7 +81,8 @@ else:
             "NAME": DATA_DIR / "db.sqlite3",
             # runserver answers in threads: IMMEDIATE transactions take SQLite's write lock up front,
             # so two writers queue (for up to ``timeout`` seconds) instead of failing with "database is locked".
-            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": 20},
+            # DRFL_SQLITE_TIMEOUT shortens it for the tests that hold the lock on purpose.
+            "OPTIONS": {"transaction_mode": "IMMEDIATE", "timeout": float(os.environ.get("DRFL_SQLITE_TIMEOUT", 20))},
         }
     }
 
@@ -91,6 +92,9 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 AUTH_PASSWORD_VALIDATORS = []
+if os.environ.get("DRFL_FAST_PASSWORD_HASHER") == "1":
+    # CI's fuzzing run checks thousands of Basic passwords: a deliberately slow hash would take minutes.
+    PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -101,5 +105,6 @@ MEDIA_URL = "media/"
 MEDIA_ROOT = DATA_DIR / "media"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
-# The SQLite-backed demo endpoint keeps its file here.
+# The SQLite-backed demo endpoint keeps its file here, and waits this long for its lock.
 ADDRESSBOOK_SQLITE_PATH = os.environ.get("ADDRESSBOOK_SQLITE_PATH", str(DATA_DIR / "notes.db"))
+ADDRESSBOOK_SQLITE_TIMEOUT = float(os.environ.get("DRFL_SQLITE_TIMEOUT", 20))

@@ -50,8 +50,12 @@ ERROR_DESCRIPTIONS = {
     412: "The ressource changed since the ETag given in If-Match.",
     413: "The request body is too large.",
     415: "Request bodies must be application/json.",
-    429: "Too many requests: the rate limit is exceeded.",
+    429: "Too many requests (or failed authentications): the rate limit is exceeded; see Retry-After.",
+    503: "A service the API needs (the database, the rate limit's cache) is unavailable; see Retry-After.",
 }
+RETRY_AFTER = {"description": "Seconds to wait before trying again.", "schema": {"type": "integer"}}
+ETAG = {"description": "The tag of the object (or list) in the body, for If-Match and If-None-Match.",
+        "schema": {"type": "string"}}
 WRITE_VERBS = frozenset({"POST", "PUT", "PATCH"})
 
 
@@ -121,7 +125,10 @@ def identifier_parameter(model: Model) -> dict[str, Any]:
 
 
 def error_response(status: int) -> dict[str, Any]:
-    return {"description": ERROR_DESCRIPTIONS[status], "content": {"application/json": {"schema": ERROR_REF}}}
+    response: dict[str, Any] = {"description": ERROR_DESCRIPTIONS[status], "content": {"application/json": {"schema": ERROR_REF}}}
+    if status in (429, 503):
+        response["headers"] = {"Retry-After": RETRY_AFTER}
+    return response
 
 
 def ratelimit_headers(controller: Controller) -> dict[str, Any]:
@@ -210,8 +217,12 @@ def operation(
         responses["409"] = error_response(409)
     if unique:
         responses["404"] = error_response(404)
-        if verb in {"PUT", "PATCH", "DELETE"}:
-            responses["412"] = error_response(412)
+    if verb != "OPTIONS":
+        responses["412"] = error_response(412)  # If-Match is honoured on every method (RFC 9110)
+        responses["503"] = error_response(503)
+        for status in ("200", "201"):
+            if status in responses and verb != "DELETE":
+                responses[status].setdefault("headers", {})["ETag"] = ETAG
     requirements = security.requirements(controller)
     if requirements is not None:
         op["security"] = requirements
