@@ -32,6 +32,7 @@ project, as the seed's ``controllers.WSGIDispatcher`` did.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, ClassVar
 
 from django.core.exceptions import TooManyFieldsSent
@@ -138,7 +139,7 @@ class Controller(Hooks):
         self.list_methods = AllowedMethods(self.list_verbs)
         self.unique_methods = AllowedMethods(self.unique_verbs)
         self._pk_field = self.model.pk_field
-        self._handlers = {
+        self._handlers: dict[tuple[bool, str], Callable[..., HttpResponse]] = {
             (False, "GET"): self.get_list,
             (False, "HEAD"): self.get_list,
             (False, "POST"): self.create,
@@ -278,7 +279,8 @@ class Controller(Hooks):
 
     def respond(self, data: Any, status: int = 200) -> HttpResponse:
         """Build the answer with the view's ``response_class``."""
-        return self.view.response_class(data, status=status)
+        response: HttpResponse = self.view.response_class(data, status=status)
+        return response
 
     # Verb handlers ----------------------------------------------------------------------
 

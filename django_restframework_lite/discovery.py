@@ -45,7 +45,7 @@ def api_of(patterns: Iterable[Any]) -> Api | None:
             continue
         for owner in (pattern.callback, getattr(pattern.callback, "view_class", None)):
             api = getattr(owner, "drfl_api", None)
-            if api is not None:
+            if isinstance(api, Api):
                 return api
     return None
 

@@ -115,7 +115,7 @@ def datastore_hook_problems(datastore: Any, controller: Any) -> Iterator[Extensi
     """Refuse a user's ``DataStore`` subclass that leaves a hook its verbs need unimplemented."""
     if not (isinstance(datastore, type) and issubclass(datastore, DataStore)):
         return
-    verbs = set()
+    verbs: set[str] = set()
     if isinstance(controller, dict):
         for key in ("list_verbs", "unique_verbs"):
             if isinstance(controller.get(key), (list, tuple)):

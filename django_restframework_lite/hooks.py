@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -20,7 +21,7 @@ from django.http import HttpRequest
 
 from .authentication import authenticate
 from .datastore import DataStore
-from .datastore.query import Condition
+from .datastore.query import Filter
 from .exceptions import ApiError
 from .relations import Relations, resolve_relations
 
@@ -61,7 +62,7 @@ class Hooks:
         """
         return data
 
-    def request_scope(self, request: HttpRequest) -> list[Condition]:
+    def request_scope(self, request: HttpRequest) -> list[Filter]:
         """Return the conditions of ``scope(request)``, parsed with the field types."""
         if not self._scoped:
             return []
@@ -76,7 +77,7 @@ class Hooks:
         if self._check_object is not None:
             self._check_object(request, obj)
 
-    def locked_object(self, request: HttpRequest, identifier: Any, scope: list[Condition]) -> dict[str, Any]:
+    def locked_object(self, request: HttpRequest, identifier: Any, scope: Sequence[Filter]) -> dict[str, Any]:
         """Return the object a write changes, locked until ``atomic()`` ends; 404 outside the scope."""
         current = self.datastore.get_for_update(identifier)
         if scope and not self.datastore.in_scope(current, scope):
@@ -89,7 +90,7 @@ class Hooks:
         self.relations, problems = resolve_relations(self, self.options, siblings)
         return problems
 
-    def visible_scope(self, request: HttpRequest) -> list[Condition] | None:
+    def visible_scope(self, request: HttpRequest) -> list[Filter] | None:
         """Return the scope of the rows this endpoint would show ``request``, or None when it would show none.
 
         Other endpoints ask before filtering, ordering or embedding across a

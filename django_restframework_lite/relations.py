@@ -26,7 +26,7 @@ from typing import Any
 from django.http import HttpRequest
 
 from .datastore import DataStore, DjangoModelDataStore
-from .datastore.query import AnyOf, Condition, Ordering, parse_condition, sort_rows
+from .datastore.query import AnyOf, Condition, Filter, Ordering, parse_condition, sort_rows
 from .exceptions import ApiError, BadRequest
 from .models import Field, ForeignKeyField
 
@@ -44,9 +44,10 @@ class Hop:
     target: Any  # the sibling Controller
     column: str
 
-    def scope(self, request: HttpRequest) -> list[Condition] | None:
+    def scope(self, request: HttpRequest) -> list[Filter] | None:
         """Return the conditions of the rows the target shows this request, or None when it shows none."""
-        return self.target.visible_scope(request)
+        scope: list[Filter] | None = self.target.visible_scope(request)
+        return scope
 
 
 @dataclass(frozen=True)
@@ -100,7 +101,7 @@ class RelationPath:
         stores = [consumer, *(hop.target.datastore for hop in self.hops)]
         if not all(isinstance(store, DjangoModelDataStore) for store in stores):
             return None
-        if len({store.read_db for store in stores}) != 1:  # type: ignore[attr-defined]
+        if len({store.read_db for store in stores}) != 1:
             return None
         inner: Any = self.field.name
         for position in range(len(self.hops) - 1, -1, -1):
@@ -110,7 +111,7 @@ class RelationPath:
             # A target that shows nothing to this request: no row meets an empty AnyOf, so the value is NULL.
             conditions = scope if scope is not None else [AnyOf(())]
             inner = hop.target.datastore.related_expression(
-                outer.attnames[hop.field.name], hop.column, conditions, inner  # type: ignore[attr-defined]
+                outer.attnames[hop.field.name], hop.column, conditions, inner
             )
         return Ordering(self.field, descending, label=self.name, expression=inner)
 
@@ -269,11 +270,11 @@ def link(source: Any, name: str, siblings: Mapping[str, Any], *, many: bool = Fa
         raise ValueError(f"{name!r} is not a foreign key of {source.ressource_name}")
     if name not in source.config.visible:
         raise ValueError(f"{name!r} is hidden from {source.ressource_name}'s clients")
-    table = fk.foreign["table"]  # type: ignore[attr-defined]
+    table = fk.foreign["table"]
     target = siblings.get(table)
     if target is None:
         raise ValueError(f"{name!r} refers to {table!r}, which no endpoint of this include() serves")
-    column = fk.foreign.get("column") or target.model.pk_field.name  # type: ignore[attr-defined]
+    column = fk.foreign.get("column") or target.model.pk_field.name
     return Hop(fk, target, column)
 
 

@@ -37,7 +37,7 @@ from django.core.exceptions import (
     TooManyFilesSent,
 )
 from django.core.signals import got_request_exception
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict, StreamingHttpResponse
 from django.http.multipartparser import MultiPartParser, MultiPartParserError
 from django.utils.log import log_response
 
@@ -230,6 +230,7 @@ def read_multipart(request: HttpRequest) -> tuple[dict[str, list[str]], dict[str
     parser here. Too large a body (Django's ``DATA_UPLOAD_MAX_MEMORY_SIZE`` for
     its text parts) is a 413, a malformed one or too many parts a 400.
     """
+    parts: QueryDict
     try:
         if request.method == "POST":
             parts, files = request.POST, request.FILES
@@ -316,7 +317,7 @@ class AllowedMethods:
 
 def without_body(response: HttpResponse) -> HttpResponse:
     """Turn a ``GET`` answer into the ``HEAD`` answer: same status and headers, ``Content-Length``, no body."""
-    if response.streaming:
+    if isinstance(response, StreamingHttpResponse):
         response.streaming_content = []
         return response
     length = len(response.content)

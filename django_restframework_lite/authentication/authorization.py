@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -112,7 +113,7 @@ class DjangoModelPermissions(Authorization):
     def has_permission(self, request: HttpRequest, user: Any) -> bool:
         if not hasattr(user, "has_perms"):
             return False
-        return user.has_perms(self.get_required_permissions(request.method or "GET"))
+        return bool(user.has_perms(self.get_required_permissions(request.method or "GET")))
 
 
 def build_authorization(authorization: Any, authentication: Authentication | None, controller: Any) -> Any:
@@ -126,6 +127,7 @@ def build_authorization(authorization: Any, authentication: Authentication | Non
         return None
     if not isinstance(authorization, type):
         return authorization
+    parameters: Iterable[inspect.Parameter]
     try:
         parameters = inspect.signature(authorization).parameters.values()
     except (TypeError, ValueError):

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import auth
 from django.contrib.auth import hashers
 from django.core.exceptions import ImproperlyConfigured
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import CsrfViewMiddleware
 
 from ..exceptions import ApiError, Forbidden
@@ -79,7 +79,8 @@ class BasicAuthentication(Authentication):
         self.datastore = datastore
         self.requires_database = datastore is None  # Django's auth users
         self.password_field = password_field
-        self.username_field = username_field
+        # Django's own users are looked up by Django; a datastore's by this field.
+        self.username_field: str = username_field or "username"
         if datastore is not None:
             model = datastore.model
             if model.get_field(password_field) is None:
@@ -155,17 +156,18 @@ class BasicAuthentication(Authentication):
 class _CsrfCheck(CsrfViewMiddleware):
     """Django's CSRF middleware, answering the reason of a refusal instead of a response."""
 
-    def _reject(self, request: HttpRequest, reason: str) -> str:  # type: ignore[override]
+    def _reject(self, request: HttpRequest, reason: str) -> str:
         return reason
 
 
-def _no_response(request: HttpRequest) -> None:
-    return None
+def _no_response(request: HttpRequest) -> HttpResponse:
+    """Stand for the rest of the middleware chain, which the CSRF check never calls."""
+    raise RuntimeError("The CSRF check answers without calling the next middleware.")
 
 
-def _csrf_protected_view(request: HttpRequest) -> None:
-    """Stand for the API view in the CSRF check: an ordinary, not exempt, view."""
-    return None
+def _csrf_protected_view(request: HttpRequest) -> HttpResponse:
+    """Stand for the API view in the CSRF check: an ordinary, not exempt, view, never called."""
+    raise RuntimeError("The CSRF check only looks at the view; it does not call it.")
 
 
 class DjangoAuthentication(Authentication):

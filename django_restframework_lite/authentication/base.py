@@ -37,15 +37,17 @@ def authenticate(request: HttpRequest, authentication: Authentication | None) ->
     """
     if authentication is None:
         return None
-    if getattr(request, "_api_authentication", None) is authentication:
+    asked: object = getattr(request, "_api_authentication", None)
+    if asked is authentication:
         user = getattr(request, "api_user", _UNSET)
         if user is not _UNSET:
             return user
     user = request.META.get(FORCED_USER_KEY, _UNSET)
     if user is _UNSET:
         user = authentication.get_user(request)
-    request.api_user = user
-    request._api_authentication = authentication
+    # HttpRequest declares neither attribute: they are ours, set on the instance.
+    setattr(request, "api_user", user)  # noqa: B010
+    setattr(request, "_api_authentication", authentication)  # noqa: B010
     return user
 
 
@@ -94,6 +96,7 @@ def lookup_by_pk(datastore: Any, value: str) -> dict[str, Any] | None:
     field = datastore.model.pk_field
     try:
         identifier = field.to_query_value(value)
-        return datastore.get(identifier)
+        row: dict[str, Any] = datastore.get(identifier)
+        return row
     except (ApiError, FieldError, ValueError, TypeError, OverflowError):
         return None

@@ -70,9 +70,7 @@ def project_defaults() -> ProjectDefaults:
             problems.append(Problem("E001", SETTING_LABEL, f"[{section!r}]", "must be a dict of options."))
             options = {}
         sections[section] = {
-            key: resolve(value, key, lambda message, key=key, section=section: problems.append(
-                Problem("E005", SETTING_LABEL, f"[{section!r}][{key!r}]", message)))
-            for key, value in options.items()
+            key: resolve(value, key, complaint(problems, f"[{section!r}][{key!r}]")) for key, value in options.items()
         }
     return ProjectDefaults(
         controller_options=sections["controller_options"],
@@ -80,6 +78,15 @@ def project_defaults() -> ProjectDefaults:
         problems=tuple(problems),
         raw=raw,
     )
+
+
+def complaint(problems: list[Problem], where: str) -> Callable[[str], None]:
+    """Return the callback that files a message about the option at ``where`` as an ``E005``."""
+
+    def complain(message: str) -> None:
+        problems.append(Problem("E005", SETTING_LABEL, where, message))
+
+    return complain
 
 
 def resolve(value: Any, key: str, complain: Callable[[str], None]) -> Any:

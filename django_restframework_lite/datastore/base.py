@@ -27,8 +27,8 @@ from ..models import Field, Model
 from ..models.base import invalid_message
 from .query import (
     ORDER_BY_KEY,
-    AnyOf,
     Condition,
+    Filter,
     Ordering,
     QueryRules,
     fold_case,
@@ -44,7 +44,7 @@ from .validators import ValidatorCall, validator_call
 
 __all__ = ["ORDER_BY_KEY", "Condition", "DataStore", "Ordering", "QueryRules", "fold_case"]
 
-Scope = Sequence[Condition]
+Scope = Sequence[Filter]
 
 
 class DataStore(References):
@@ -135,7 +135,7 @@ class DataStore(References):
 
     def rows_matching(self, values: dict[str, Any], limit: int) -> list[dict[str, Any]]:
         """Return at most ``limit`` rows, by pk, whose fields equal ``values`` (already of the fields' types)."""
-        conditions = [Condition(self.model.get_field(name), "exact", value) for name, value in values.items()]
+        conditions = [Condition(self.model.field(name), "exact", value) for name, value in values.items()]
         return self.fetch(conditions, [Ordering(self.model.pk_field)], 0, limit)
 
     # Query parsing ----------------------------------------------------------------------
@@ -155,7 +155,7 @@ class DataStore(References):
     def parse_ordering(self, value: Any) -> list[Ordering]:
         return parse_ordering(self.model, value)
 
-    def parse_scope(self, scope: Mapping[str, Any]) -> list[Condition]:
+    def parse_scope(self, scope: Mapping[str, Any]) -> list[Filter]:
         """Turn a request's scope (``{"owner": 3}``) into the conditions every read and write obeys."""
         return parse_scope(self.model, scope)
 
@@ -163,9 +163,9 @@ class DataStore(References):
         """Refuse a write whose resulting ``row`` would fall outside ``scope``: a 400 naming the field."""
         for condition in scope:
             if not matches(row, condition):
+                name = condition.name if isinstance(condition, Condition) else condition.conditions[0].name
                 raise BadRequest(
-                    invalid_message(condition.name),
-                    fields={condition.name: "This value is outside the ressources you may write."},
+                    invalid_message(name), fields={name: "This value is outside the ressources you may write."}
                 )
 
     # The public API ---------------------------------------------------------------------
@@ -183,7 +183,7 @@ class DataStore(References):
         count: int | None = None,
         *,
         rules: QueryRules | None = None,
-        scope: Sequence[Condition | AnyOf] = (),
+        scope: Sequence[Filter] = (),
         ordering: Sequence[Ordering] | None = None,
     ) -> tuple[list[dict[str, Any]], int]:
         """Return one page of the matching objects and how many match across all pages.
@@ -195,13 +195,13 @@ class DataStore(References):
         holds every match after ``offset``, so its total needs no ``COUNT`` query;
         without a ``count`` every match is returned.
         """
-        conditions, parsed = self.parse_filters(filters, rules)
+        parsed_conditions, parsed = self.parse_filters(filters, rules)
+        conditions: list[Filter] = [*parsed_conditions, *scope]
         if ordering is not None:
             pk = self.model.pk_field
             parsed = [*ordering]
             if not any(order.field is pk and order.expression is None for order in parsed):
                 parsed.append(Ordering(pk))
-        conditions.extend(scope)
         check_slice(offset, count)
         rows = self.fetch(conditions, parsed, offset, count)
         found = len(rows)
@@ -222,7 +222,7 @@ class DataStore(References):
             raise self.not_found(identifier)
         return row
 
-    def values_matching(self, conditions: Sequence[Condition], column: str) -> Any:
+    def values_matching(self, conditions: Sequence[Filter], column: str) -> Any:
         """Return the distinct non-null ``column`` values of the rows meeting ``conditions`` (one query).
 
         Relation filters use it: ``?address__city=Paris`` becomes ``address in
@@ -300,11 +300,11 @@ class DataStore(References):
         """Return the dict for ``identifier`` or raise ``NotFound``."""
         raise NotImplementedError(f"{type(self).__name__} must implement get()")
 
-    def fetch(self, conditions: list[Condition], ordering: list[Ordering], offset: int, count: int | None) -> list[dict[str, Any]]:
+    def fetch(self, conditions: Sequence[Filter], ordering: list[Ordering], offset: int, count: int | None) -> list[dict[str, Any]]:
         """Return the rows matching every condition, ordered, sliced."""
         raise NotImplementedError(f"{type(self).__name__} must implement fetch()")
 
-    def count_matching(self, conditions: list[Condition]) -> int:
+    def count_matching(self, conditions: Sequence[Filter]) -> int:
         raise NotImplementedError(f"{type(self).__name__} must implement count_matching()")
 
     def insert(self, data: dict[str, Any]) -> Any:

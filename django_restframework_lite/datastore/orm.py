@@ -38,7 +38,7 @@ from .orm_relations import ManyToMany
 from .orm_sql import CaseFold, install_sqlite_functions, lookup_expression, order_term
 from .orm_values import key_reader, reader, writer
 from .orm_writes import ModelWrites
-from .query import AnyOf, Condition, Ordering
+from .query import AnyOf, Condition, Filter, Ordering
 
 __all__ = ["CaseFold", "DjangoModelDataStore", "derive_model", "field_from_django", "install_sqlite_functions"]
 
@@ -245,14 +245,14 @@ class DjangoModelDataStore(ModelWrites, DataStore):
             for order in ordering
         ]
 
-    def values_matching(self, conditions: list[Condition], column: str) -> Any:
+    def values_matching(self, conditions: Sequence[Filter], column: str) -> Any:
         """Return the ``column`` values of the matching rows as a lazy query: another ORM store filters on it
         in one statement (a subquery), any other store reads it once."""
         return self.matching(conditions).filter(**{f"{self.attnames[column]}__isnull": False}).values_list(
             self.attnames[column], flat=True
         )
 
-    def related_expression(self, fk: str, column: str, conditions: list[Condition], inner: Any) -> Any:
+    def related_expression(self, fk: str, column: str, conditions: Sequence[Filter], inner: Any) -> Any:
         """Return the value ``inner`` of the row of this store that ``fk`` (an outer query's column) refers to.
 
         ``inner`` is a field name of this store, or the expression of a further
@@ -263,7 +263,7 @@ class DjangoModelDataStore(ModelWrites, DataStore):
         rows = self.matching(conditions).filter(**{self.attnames[column]: models.OuterRef(fk)})
         return models.Subquery(rows.annotate(drfl_related=value).values("drfl_related")[:1])
 
-    def matching(self, conditions: list[Condition]) -> models.QuerySet:
+    def matching(self, conditions: Sequence[Filter]) -> models.QuerySet:
         alias = self.read_db
         return self.queryset.filter(*[self.expression(condition, alias) for condition in conditions])
 
@@ -298,13 +298,13 @@ class DjangoModelDataStore(ModelWrites, DataStore):
         return self.rows_out(list(self.values(self.model_class._base_manager.using(alias).filter(pk=key))), alias)[0]
 
     def fetch(
-        self, conditions: list[Condition], ordering: list[Ordering], offset: int, count: int | None
+        self, conditions: Sequence[Filter], ordering: list[Ordering], offset: int, count: int | None
     ) -> list[dict[str, Any]]:
         queryset = self.matching(conditions).order_by(*self.order_expressions(ordering, self.read_db))
         end = None if count is None else offset + count
         return self.rows_out(list(self.values(queryset)[offset:end]), self.read_db)
 
-    def count_matching(self, conditions: list[Condition]) -> int:
+    def count_matching(self, conditions: Sequence[Filter]) -> int:
         return self.matching(conditions).count()
 
     # DataStore hooks: writes ------------------------------------------------------------

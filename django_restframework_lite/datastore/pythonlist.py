@@ -23,13 +23,13 @@ import contextlib
 import copy
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from ..exceptions import Conflict
 from ..models import FieldError
 from .base import DataStore
-from .query import Condition, Ordering, matches, sort_rows
+from .query import Condition, Filter, Ordering, matches, sort_rows
 
 
 class PythonListDataStore(DataStore):
@@ -100,12 +100,12 @@ class PythonListDataStore(DataStore):
             raise self.not_found(identifier)
         return self.out(row)
 
-    def _matching(self, conditions: list[Condition]) -> list[dict[str, Any]]:
+    def _matching(self, conditions: Sequence[Filter]) -> list[dict[str, Any]]:
         with self.lock:
             rows = self._candidates(conditions)
         return [row for row in rows if all(matches(row, condition) for condition in conditions)]
 
-    def _candidates(self, conditions: list[Condition]) -> list[dict[str, Any]]:
+    def _candidates(self, conditions: Sequence[Filter]) -> list[dict[str, Any]]:
         """Return the rows worth testing: those the pk index names when a condition fixes the pk, else all."""
         for condition in conditions:
             if isinstance(condition, Condition) and condition.field is self.model.pk_field and condition.lookup in (
@@ -121,13 +121,13 @@ class PythonListDataStore(DataStore):
                 return found
         return list(self.data)
 
-    def fetch(self, conditions: list[Condition], ordering: list[Ordering], offset: int, count: int | None) -> list[dict[str, Any]]:
+    def fetch(self, conditions: Sequence[Filter], ordering: list[Ordering], offset: int, count: int | None) -> list[dict[str, Any]]:
         rows = self._matching(conditions)
         sort_rows(rows, ordering)
         end = None if count is None else offset + count
         return [self.out(row) for row in rows[offset:end]]
 
-    def count_matching(self, conditions: list[Condition]) -> int:
+    def count_matching(self, conditions: Sequence[Filter]) -> int:
         return len(self._matching(conditions))
 
     def insert(self, data: dict[str, Any]) -> Any:

@@ -32,6 +32,7 @@ __all__ = [
     "ORDER_BY_KEY",
     "AnyOf",
     "Condition",
+    "Filter",
     "Ordering",
     "QueryRules",
     "fold_case",
@@ -77,6 +78,10 @@ class AnyOf:
     """Conditions of which a row must meet at least one (``?search=`` over several fields)."""
 
     conditions: tuple[Condition, ...]
+
+
+#: What a datastore's ``fetch`` and ``count_matching`` receive: conditions all rows must meet.
+Filter = Condition | AnyOf
 
 
 @dataclass(frozen=True)
@@ -228,7 +233,7 @@ def parse_ordering(model: Model, value: Any, rules: QueryRules | None = None) ->
     return ordering
 
 
-def parse_scope(model: Model, scope: Mapping[str, Any]) -> list[Condition]:
+def parse_scope(model: Model, scope: Mapping[str, Any]) -> list[Filter]:
     """Turn a controller's ``scope()`` (``{"owner": 3, "status__in": ["a", "b"]}``) into conditions.
 
     Any field of the model may confine a request, exposed or not.

@@ -11,13 +11,13 @@ targets that are no sibling.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ..exceptions import BadRequest, Conflict, NotFound
 from ..models import Field, FieldError, Model
 from ..models.base import invalid_message
-from .query import Condition
+from .query import Condition, Filter
 
 
 class References:
@@ -29,7 +29,7 @@ class References:
     # DataStore's own methods, which these checks call.
     get: Callable[[Any], dict[str, Any]]
     count: Callable[..., int]
-    fetch: Callable[[list[Condition], list[Any], int, int | None], list[dict[str, Any]]]
+    fetch: Callable[[Sequence[Filter], list[Any], int, int | None], list[dict[str, Any]]]
     unlink: Callable[[Any, Any], None]
 
     def check_foreign_keys(self, data: dict[str, Any]) -> None:
@@ -118,7 +118,7 @@ class References:
             except NotFound:
                 return False
             return True
-        return target.count(**{column: value}) > 0
+        return bool(target.count(**{column: value}) > 0)
 
     def check_foreign_key_fallback(self, field: Any, value: Any) -> bool:
         """Check a reference whose table is no sibling store; True lets the store's own constraint decide."""

@@ -30,7 +30,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
@@ -39,7 +39,7 @@ from ..exceptions import BadRequest
 from ..models import Field, FieldError
 from ..models.base import invalid_message
 from .base import DataStore
-from .query import AnyOf, Condition, Ordering
+from .query import AnyOf, Condition, Filter, Ordering
 from .sqlite_columns import column_type, decoder, encode
 from .sqlite_connections import available, open_connection, register, shared_local
 from .sqlite_errors import integrity_error
@@ -251,7 +251,7 @@ class SQLiteDataStore(DataStore):
     def select_sql(self) -> str:
         return f"SELECT {', '.join(map(quote, self.columns))} FROM {quote(self.table)}"
 
-    def where(self, conditions: list[Condition]) -> tuple[str, list[Any]]:
+    def where(self, conditions: Sequence[Filter]) -> tuple[str, list[Any]]:
         """Translate conditions into a WHERE clause with bound parameters."""
         clauses: list[str] = []
         parameters: list[Any] = []
@@ -326,16 +326,17 @@ class SQLiteDataStore(DataStore):
         return self.with_links([self.to_row(row)])[0]
 
     def fetch(
-        self, conditions: list[Condition], ordering: list[Ordering], offset: int, count: int | None
+        self, conditions: Sequence[Filter], ordering: list[Ordering], offset: int, count: int | None
     ) -> list[dict[str, Any]]:
         where, parameters = self.where(conditions)
         sql = f"{self.select_sql()}{where}{self.order_by(ordering)} LIMIT ? OFFSET ?"
         parameters += [-1 if count is None else count, offset]
         return self.with_links([self.to_row(row) for row in self.select(sql, parameters)])
 
-    def count_matching(self, conditions: list[Condition]) -> int:
+    def count_matching(self, conditions: Sequence[Filter]) -> int:
         where, parameters = self.where(conditions)
-        return self.execute(f"SELECT COUNT(*) FROM {quote(self.table)}{where}", parameters).fetchone()[0]
+        count: int = self.execute(f"SELECT COUNT(*) FROM {quote(self.table)}{where}", parameters).fetchone()[0]
+        return count
 
     def insert(self, data: dict[str, Any]) -> Any:
         pk = self.model.pk_field

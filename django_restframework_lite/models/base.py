@@ -75,6 +75,10 @@ class Model:
         """Return the field called ``name``, or None when the model has none."""
         return self._by_name.get(name)
 
+    def field(self, name: str) -> Field:
+        """Return the field called ``name``, known to exist (a ``KeyError`` otherwise)."""
+        return self._by_name[name]
+
     def with_read_only(self, names: Iterable[str]) -> Model:
         """Return a copy of this model in which the fields ``names`` are read-only (the fields are copied too).
 

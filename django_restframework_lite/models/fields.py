@@ -64,7 +64,7 @@ class Field:
     """
 
     base_type: ClassVar[str] = "string"
-    example: ClassVar[Any] = "Hello World"
+    example: Any = "Hello World"
     validators: ClassVar[Sequence[Any]] = ()
     lookups: ClassVar[frozenset[str]] = COMMON_LOOKUPS | ORDERED_LOOKUPS
     is_pk: ClassVar[bool] = False
@@ -249,12 +249,12 @@ class FloatField(Field):
         if isinstance(value, bool) or not isinstance(value, (int, float)):
             raise FieldError("Expected a number.")
         try:
-            value = float(value)
+            number = float(value)
         except OverflowError:
             raise FieldError("This number is too large.") from None
-        if not math.isfinite(value):
+        if not math.isfinite(number):
             raise FieldError("NaN and Infinity are not allowed.")
-        return value
+        return number
 
     def from_text(self, raw: str) -> float:
         return parse_float_text(raw)

@@ -60,7 +60,7 @@ class FileField(Field):
             self.check_image(value)
         return value
 
-    def check_image(self, value: File) -> None:
+    def check_image(self, value: File[Any]) -> None:
         """Refuse a file Pillow cannot read as an image, as Django's form ``ImageField`` does."""
         from django import forms  # the form field carries Django's own image check (and needs Pillow)
 

@@ -30,6 +30,7 @@ class JsonFloat(float):
     """A JSON number with a fraction or an exponent, as read from a body: a float that keeps its ``text``."""
 
     __slots__ = ("text",)
+    text: str
 
     def __new__(cls, text: str) -> JsonFloat:
         number = super().__new__(cls, text)

@@ -37,6 +37,7 @@ def check_json(value: Any) -> Any:
     pending: list[tuple[Any, Any, Any]] = [(value, root, 0)]
     while pending:
         item, parent, key = pending.pop()
+        copied: Any
         if item is None or isinstance(item, (bool, str, int)):
             copied = check_text(item) if isinstance(item, str) else item
         elif isinstance(item, float):

@@ -27,7 +27,7 @@ import json
 import math
 import time
 import weakref
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -73,7 +73,7 @@ class BaseRateLimit:
     (tests replace it), as in Django REST framework's throttles.
     """
 
-    timer = time.time
+    timer: Callable[[], float] = staticmethod(time.time)
 
     def __init__(self, quota: int, interval: float) -> None:
         if isinstance(quota, bool) or not isinstance(quota, int) or quota < 0:
@@ -97,7 +97,7 @@ class BaseRateLimit:
         key, per tenant, per client address...
         """
         if user is None:
-            return "anonymous:" + request.META.get("REMOTE_ADDR", "")
+            return "anonymous:" + str(request.META.get("REMOTE_ADDR", ""))
         meta = getattr(user, "_meta", None)
         if meta is not None and getattr(user, "pk", None) is not None:
             return f"{meta.label_lower}:{user.pk}"
@@ -116,7 +116,7 @@ class BaseRateLimit:
         Behind a proxy, ``REMOTE_ADDR`` is the proxy's: override this (and
         ``get_identity``) to read the address your proxy forwards.
         """
-        return "failed-authentication:" + request.META.get("REMOTE_ADDR", "")
+        return "failed-authentication:" + str(request.META.get("REMOTE_ADDR", ""))
 
     @staticmethod
     def hash_identity(identity: str) -> str:
