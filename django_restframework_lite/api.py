@@ -134,22 +134,20 @@ class Api:
         resolved URL. The routes are CSRF-exempt: only ``DjangoAuthentication``,
         which reads session cookies, checks CSRF, and it does so itself.
         """
+        route = view
         if not isinstance(view, FunctionType):  # a bound method takes no attributes: wrap it
-            method = view
 
-            def view(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-                return method(request, *args, **kwargs)
+            def route(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+                return view(request, *args, **kwargs)
 
-        marked: Any = view
-        marked.__name__ = marked.__qualname__ = name
-        marked.csrf_exempt = True
-        marked.drfl_api = self
+        marks: dict[str, Any] = {"__name__": name, "__qualname__": name, "csrf_exempt": True, "drfl_api": self}
         if depth is None:
-            marked.drfl_not_found = True
+            marks["drfl_not_found"] = True
         else:
-            marked.drfl_depth = depth
-            marked.drfl_identifier = identifier
-        return view
+            marks.update(drfl_depth=depth, drfl_identifier=identifier)
+        for attribute, value in marks.items():
+            setattr(route, attribute, value)
+        return route
 
     # The API's own routes -----------------------------------------------------------------
 

@@ -106,7 +106,7 @@ class Controller(Hooks):
         self.ratelimit = config.ratelimit
         self.formaters: list[Any] = list(config.formaters)
         self.authorization = config.build_authorization(self)
-        self.view: View = View(
+        self.view = View(
             datastore=config.datastore,
             ressource_name=config.ressource_name,
             response_class=config.response_class,
@@ -311,15 +311,15 @@ class Controller(Hooks):
         On a nested route the parent sets the foreign key; a body naming another parent is a 400.
         """
         data = self.read_body(request)
+        parent_link: dict[str, Any] = {}
         if parent is not None:
             hop, identifier = parent
-            value = parent_key(request, hop, identifier)
             name = hop.field.name
-            if name in data and data.pop(name) != value:
+            parent_link[name] = parent_key(request, hop, identifier)
+            if name in data and data.pop(name) != parent_link[name]:
                 raise BadRequest(f"{name} does not validate", fields={name: f"This route creates children of {identifier}."})
         data = self.model.check_read_only(data, None)
-        if parent is not None:
-            data[name] = value
+        data.update(parent_link)
         if self._before_write:
             data = self.before_write(request, data, None)
         scope = self.request_scope(request)

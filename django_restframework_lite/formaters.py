@@ -258,9 +258,9 @@ def resolve_formaters(entries: Any, owner: str) -> list[ViewFormater]:
     return resolved
 
 
-def schema_effects(formaters: Iterable[Callable[..., Any]], hook: str) -> tuple[list[Callable[..., None]], list[str]]:
+def schema_effects(formaters: Iterable[Callable[..., Any]], hook: str) -> tuple[list[Callable[..., Any]], list[str]]:
     """Return the schema hooks (``describe_schema`` or ``describe_body``) of ``formaters``, and the names of those without one."""
-    effects: list[Callable[..., None]] = []
+    effects: list[Callable[..., Any]] = []
     unknown: list[str] = []
     for formater in formaters:
         effect = getattr(formater, hook, None)

@@ -17,8 +17,8 @@ a deleted row from many-to-many lists).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from typing import Any, cast
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -101,7 +101,7 @@ class DataStore(References):
         except TypeError as error:
             raise ImproperlyConfigured(f"validators: {error}") from None
         unknown_fields = getattr(validator, "unknown_fields", None)
-        unknown = unknown_fields(self.model) if callable(unknown_fields) else []
+        unknown: list[str] = list(cast(Iterable[str], unknown_fields(self.model))) if callable(unknown_fields) else []
         if unknown:
             raise ImproperlyConfigured(
                 f"validators: {validator!r} names {', '.join(map(repr, unknown))}, not a field of "

@@ -100,7 +100,11 @@ def validator_call(validator: Any) -> ValidatorCall:
     if accepts(signature, 3):
         return validate  # type: ignore[no-any-return]
     if accepts(signature, 2):
-        return lambda datastore, row, pk: validate(datastore, row)
+
+        def without_pk(datastore: Any, row: dict[str, Any], pk: Any) -> None:
+            validate(datastore, row)
+
+        return without_pk
     raise TypeError(
         f"{name}.validate{signature} cannot be called as validate(datastore, data) nor validate(datastore, data, pk)."
     )
