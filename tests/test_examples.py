@@ -57,6 +57,10 @@ class Answer:
         return json.loads(self.body)
 
 
+class NoAnswer(OSError):
+    """A request to an example server got no answer; the message says whether the server still runs."""
+
+
 @dataclass
 class Server:
     """A running example: where it listens and the directory it works in."""
@@ -77,8 +81,17 @@ class Server:
             connection.request(method, path, None if body is None else json.dumps(body), headers)
             response = connection.getresponse()
             return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read())
+        except OSError as error:
+            # The listening socket may outlive the server (werkzeug's is the test's): say whether it still runs.
+            raise NoAnswer(
+                f"{method} {path}: {error!r}; the server {self.state()}; its log:\n{self.log.read_text()[-4000:]}"
+            ) from error
         finally:
             connection.close()
+
+    def state(self) -> str:
+        returncode = self.process.poll()
+        return "is running" if returncode is None else f"exited with {returncode}"
 
     def get(self, path: str, **query: str) -> Answer:
         return self.request("GET", path, **query)
