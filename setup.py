@@ -60,6 +60,10 @@ setup(
             "ruff>=0.6",
             "import-linter>=2.1",
             "werkzeug>=3",
+            # tests/test_typing.py: what mypy and pyright say about a user's code
+            "mypy>=1.10",
+            "django-stubs>=5.1",
+            "pyright>=1.1.380",
         ],
         "docs": [
             "sphinx>=7.2",

@@ -92,7 +92,10 @@ class RessourceOptions(TypedDict, total=False):
 
     validators: Sequence[Any]
     partial: Any
-    timeout: float
+    timeout: float  # SQLiteDataStore
+    fields: Sequence[str]  # DjangoModelDataStore
+    exclude: Sequence[str]  # DjangoModelDataStore
+    read_only: Sequence[str]  # DjangoModelDataStore
 
 
 class _RessourceRequired(TypedDict):
@@ -116,6 +119,11 @@ class ControllerOptions(TypedDict, total=False):
     authentication: Any
     authorization: Any
     ratelimit: Any
+    filter_fields: Sequence[str] | Mapping[str, Sequence[str]]
+    order_fields: Sequence[str]
+    search_fields: Sequence[str]
+    expand: Sequence[str]
+    parents: Sequence[str]
 
 
 class _ControllerRequired(TypedDict):
