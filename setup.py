@@ -45,6 +45,8 @@ setup(
     install_requires=["Django>=5.2"],
     extras_require={
         "postgres": ["psycopg[binary]>=3.1"],
+        # The demo (testproject) serves a model with an ImageField, which Django reads with Pillow.
+        "demo": ["Pillow>=10"],
         "redis": ["redis>=5"],
         # CI runs schemathesis over every mount of the demo and fails on any 5xx: .ci/fuzz_demo.py.
         "fuzz": ["schemathesis>=4.0"],

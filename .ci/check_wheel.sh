@@ -89,7 +89,8 @@ say "installing the wheel in a fresh virtualenv"
 "$python" -m venv "$tmp/run-venv"
 run_python="$tmp/run-venv/bin/python"
 "$run_python" -m pip install -q --upgrade pip
-"$run_python" -m pip install -q "$wheel"
+# The demo's extra (Pillow, for its ImageField), as the README's demo command installs it.
+"$run_python" -m pip install -q "$wheel[demo]"
 
 # The testproject, without its local database, with PYTHONPATH at it alone: the
 # package can only come from the installed wheel.
