@@ -21,7 +21,7 @@ from decimal import Decimal
 from typing import Any
 
 from .fields import COMMON_LOOKUPS, ORDERED_LOOKUPS, Field, FieldError
-from .text import INT64_MAX
+from .text import INT64_MAX, parse_iso_date, parse_iso_time
 
 __all__ = ["DateField", "DurationField", "TimeField", "format_duration", "parse_duration"]
 
@@ -111,10 +111,7 @@ class DateField(Field):
             return value.isoformat()
         if not isinstance(value, str):
             raise FieldError("Expected an ISO 8601 date string such as 2026-11-28.")
-        try:
-            return date.fromisoformat(value.strip()).isoformat()
-        except ValueError:
-            raise FieldError(f"{value!r} is not an ISO 8601 date such as 2026-11-28.") from None
+        return parse_iso_date(value).isoformat()
 
     def json_schema(self) -> dict[str, Any]:
         return {"type": "string", "format": "date"}
@@ -131,10 +128,7 @@ class TimeField(Field):
         if isinstance(value, time):
             moment = value
         elif isinstance(value, str):
-            try:
-                moment = time.fromisoformat(value.strip())
-            except ValueError:
-                raise FieldError(f"{value!r} is not an ISO 8601 time such as 13:45:00.") from None
+            moment = parse_iso_time(value)
         else:
             raise FieldError("Expected an ISO 8601 time string such as 13:45:00.")
         if moment.tzinfo is not None:

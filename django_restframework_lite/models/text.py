@@ -12,7 +12,7 @@ moments that stay in the years 1 to 9999 once in UTC.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from typing import Any
 
 from .errors import FieldError
@@ -27,7 +27,9 @@ __all__ = [
     "parse_bool_text",
     "parse_float_text",
     "parse_integer_text",
+    "parse_iso_date",
     "parse_iso_datetime",
+    "parse_iso_time",
     "shown",
 ]
 
@@ -94,12 +96,83 @@ def parse_float_text(raw: str) -> float:
     return float(text)
 
 
-def parse_iso_datetime(value: str) -> datetime:
-    text = value.strip(ASCII_WHITESPACE)
-    if text.endswith(("Z", "z")):
-        text = text[:-1] + "+00:00"
+# ISO 8601 as this package reads it, the same on every Python: ``fromisoformat`` takes more
+# forms on 3.11 and later than on 3.10 (basic dates, any number of fraction digits), so the
+# text is matched here and the objects built from the parts. Extended or basic form, not mixed.
+_DATE = r"(?P<year>[0-9]{4})(?P<dash>-?)(?P<month>[0-9]{2})(?P=dash)(?P<day>[0-9]{2})"
+_TIME = (
+    r"(?P<hour>[0-9]{2})(?:(?P<colon>:?)(?P<minute>[0-9]{2})"
+    r"(?:(?P=colon)(?P<second>[0-9]{2})(?:[.,](?P<fraction>[0-9]+))?)?)?"
+)
+_OFFSET = (
+    r"(?P<utc>[Zz])|(?P<sign>[+-])(?P<off_hour>[0-9]{2})(?:(?P<off_colon>:?)(?P<off_minute>[0-9]{2})"
+    r"(?:(?P=off_colon)(?P<off_second>[0-9]{2})(?:\.(?P<off_fraction>[0-9]{1,6}))?)?)?"
+)
+_ISO_DATE = re.compile(_DATE)
+_ISO_TIME = re.compile(f"{_TIME}(?:{_OFFSET})?")
+_ISO_DATETIME = re.compile(f"{_DATE}[Tt ]{_TIME}(?:{_OFFSET})?")
+
+
+def _microseconds(fraction: str | None) -> int:
+    """Read a fraction of a second to the microsecond (further digits are cut, as Python 3.11+ does)."""
+    return int((fraction or "0")[:6].ljust(6, "0"))
+
+
+def _offset(parts: dict[str, str | None]) -> timezone | None:
+    if parts["utc"]:
+        return timezone.utc
+    if not parts["sign"]:
+        return None
+    shift = timedelta(
+        hours=int(parts["off_hour"] or 0),
+        minutes=int(parts["off_minute"] or 0),
+        seconds=int(parts["off_second"] or 0),
+        microseconds=_microseconds(parts["off_fraction"]),
+    )
+    return timezone(-shift if parts["sign"] == "-" else shift)
+
+
+def _time_parts(parts: dict[str, str | None]) -> tuple[int, int, int, int]:
+    return (
+        int(parts["hour"] or 0),
+        int(parts["minute"] or 0),
+        int(parts["second"] or 0),
+        _microseconds(parts["fraction"]),
+    )
+
+
+def parse_iso_date(value: str) -> date:
+    """Read ``2026-11-28`` or ``20261128``."""
+    match = _ISO_DATE.fullmatch(value.strip(ASCII_WHITESPACE))
     try:
-        return datetime.fromisoformat(text)
+        if match is None:
+            raise ValueError
+        return date(int(match["year"]), int(match["month"]), int(match["day"]))
+    except ValueError:
+        raise FieldError(f"{shown(value)} is not an ISO 8601 date such as 2026-11-28.") from None
+
+
+def parse_iso_time(value: str) -> time:
+    """Read ``13:45``, ``13:45:00``, ``13:45:00.5``, ``134500``..., with a UTC offset or ``Z`` if given."""
+    match = _ISO_TIME.fullmatch(value.strip(ASCII_WHITESPACE))
+    try:
+        if match is None:
+            raise ValueError
+        parts = match.groupdict()
+        return time(*_time_parts(parts), tzinfo=_offset(parts))
+    except ValueError:
+        raise FieldError(f"{shown(value)} is not an ISO 8601 time such as 13:45:00.") from None
+
+
+def parse_iso_datetime(value: str) -> datetime:
+    """Read a date and a time (``T``, ``t`` or a space between), with a UTC offset or ``Z`` if given."""
+    match = _ISO_DATETIME.fullmatch(value.strip(ASCII_WHITESPACE))
+    try:
+        if match is None:
+            raise ValueError
+        parts = match.groupdict()
+        day = date(int(match["year"]), int(match["month"]), int(match["day"]))
+        return datetime.combine(day, time(*_time_parts(parts)), tzinfo=_offset(parts))
     except ValueError:
         raise FieldError(f"{shown(value)} is not an ISO 8601 date and time.") from None
 
