@@ -39,7 +39,7 @@ from ..exceptions import BadRequest
 from ..models import Field, FieldError
 from ..models.base import invalid_message
 from .base import DataStore
-from .query import AnyOf, Condition, Ordering
+from .query import AllOf, AnyOf, Condition, Ordering
 from .sqlite_columns import column_type, decoder, encode
 from .sqlite_connections import available, open_connection, register, shared_local
 from .sqlite_errors import integrity_error
@@ -263,10 +263,11 @@ class SQLiteDataStore(DataStore):
             return "", parameters
         return " WHERE " + " AND ".join(clauses), parameters
 
-    def translate(self, condition: Condition | AnyOf) -> tuple[str, list[Any]]:
-        if isinstance(condition, AnyOf):
-            parts = [self.translate(alternative) for alternative in condition.conditions]
-            clause = " OR ".join(f"({sql})" for sql, _ in parts) or "0"
+    def translate(self, condition: Condition | AnyOf | AllOf) -> tuple[str, list[Any]]:
+        if isinstance(condition, (AnyOf, AllOf)):
+            parts = [self.translate(part) for part in condition.conditions]
+            joint, empty = (" OR ", "0") if isinstance(condition, AnyOf) else (" AND ", "1")
+            clause = joint.join(f"({sql})" for sql, _ in parts) or empty
             return f"({clause})", [value for _, values in parts for value in values]
         field = condition.field
         if field.many:
