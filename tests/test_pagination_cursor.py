@@ -6,7 +6,6 @@ import json
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from django.core.exceptions import ImproperlyConfigured
 from django.db import connection
 from django.http import QueryDict
 from django.test.utils import CaptureQueriesContext
