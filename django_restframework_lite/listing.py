@@ -139,7 +139,8 @@ def cursor_page(controller: Any, request: HttpRequest, query: Any, plain: dict[s
     read_order, scope = ordering, conditions
     if cursor is not None:
         read_order = keyset.reverse(ordering) if cursor.backwards else ordering
-        scope = [*conditions, keyset.after(read_order, position_values(ordering, cursor.values, pagination.cursor_key))]
+        values = position_values(ordering, cursor.values, pagination.cursor_key)
+        scope = [*conditions, keyset.after(read_order, values, controller.datastore.never_null)]
     rows, _ = controller.datastore.page(
         plain, 0, count + 1, rules=controller.query_rules, scope=scope, ordering=read_order, total="none"
     )

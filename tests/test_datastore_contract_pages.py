@@ -59,11 +59,19 @@ def ordered(store: Any, order_by: str) -> tuple[list[Any], list[dict[str, Any]]]
 
 
 def after(store: Any, ordering: list[Any], row: dict[str, Any], count: int) -> list[dict[str, Any]]:
-    """Return at most ``count`` rows after ``row``'s position, read as a cursor page reads them."""
+    """Return at most ``count`` rows after ``row``'s position, read as a cursor page reads them.
+
+    The condition is built twice, with and without the store's NOT NULL fields: both must select the same rows.
+    """
     values = keyset.decode(ordering, keyset.position_of(row, ordering))
-    rows, total = store.page({}, 0, count, scope=[keyset.after(ordering, values)], ordering=ordering, total="none")
-    assert total is None
-    return rows
+    pages = []
+    for never_null in (store.never_null, ()):
+        condition = keyset.after(ordering, values, never_null)
+        rows, total = store.page({}, 0, count, scope=[condition], ordering=ordering, total="none")
+        assert total is None
+        pages.append(rows)
+    assert pages[0] == pages[1]
+    return pages[0]
 
 
 def pks(store: Any, rows: list[dict[str, Any]]) -> list[Any]:
@@ -128,6 +136,12 @@ def test_a_position_holds_after_its_row_is_deleted(crowded: Stores) -> None:
     store.delete(rows[5]["id"])
     rows_after = store.page({}, 0, 3, scope=[keyset.after(ordering, keyset.decode(ordering, position))], ordering=ordering)[0]
     assert pks(store, rows_after) == pks(store, rows[6:9])
+
+
+def test_the_pk_and_not_null_columns_are_never_null(stores: Stores) -> None:
+    expected = {"pythonlist": {"id"}, "sqlite": {"id", "name", "quantity"}, "orm": {"id", "name", "quantity", "in_stock",
+                                                                                   "size", "rank"}}[stores.kind]
+    assert stores.item.never_null == expected
 
 
 def test_a_position_that_does_not_fit_the_ordering_is_refused(crowded: Stores) -> None:

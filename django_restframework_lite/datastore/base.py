@@ -237,6 +237,15 @@ class DataStore(References):
         conditions, _ = self.parse_filters(filters)
         return self.count_matching(conditions)
 
+    @property
+    def never_null(self) -> frozenset[str]:
+        """Return the fields this store never holds NULL in (the pk; a SQL store adds its NOT NULL columns).
+
+        A cursor's keyset condition leaves out the NULL branches of these fields,
+        which keeps it a condition that an index serves.
+        """
+        return frozenset({self.model.pk_field.name})
+
     def estimate_matching(self, conditions: list[Condition]) -> int | None:
         """Return the database's own estimate of how many rows meet ``conditions``, or None when it has none.
 

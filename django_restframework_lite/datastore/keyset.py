@@ -23,7 +23,7 @@ where the next page starts.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from .query import AllOf, AnyOf, Condition, Ordering, convert_filter_value
@@ -57,25 +57,31 @@ def decode(ordering: Sequence[Ordering], values: Sequence[Any]) -> list[Any]:
     ]
 
 
-def after(ordering: Sequence[Ordering], values: Sequence[Any]) -> Branch:
+def after(ordering: Sequence[Ordering], values: Sequence[Any], never_null: Collection[str] = ()) -> Branch:
     """Return the condition met by the rows that come strictly after ``values`` in ``ordering``.
 
-    ``values`` are of the fields' types (``None`` for NULL), one per term.
+    ``values`` are of the fields' types (``None`` for NULL), one per term;
+    ``never_null`` names the fields the store keeps NULL out of (its pk, NOT
+    NULL columns): their terms need no NULL branch, which keeps the condition one
+    that a database index serves. With several terms, the first one's bound
+    (``a >= va``) is stated on its own too, for the same reason.
     """
     if len(values) != len(ordering):
         raise ValueError(f"A position in an ordering of {len(ordering)} terms needs {len(ordering)} values.")
     branches: list[Branch] = []
     equal: list[Branch] = []
     for order, value in zip(ordering, values, strict=True):
-        later = _strictly_after(order, value)
+        later = _strictly_after(order, value, order.name not in never_null)
         if later is not None:
             branches.append(AllOf((*equal, later)) if equal else later)
         equal.append(Condition(order.field, "exact", value))
     # One branch (an ordering by the pk alone) is that condition itself: ``pk > value``, what an index serves.
-    return branches[0] if len(branches) == 1 else AnyOf(tuple(branches))
+    condition = branches[0] if len(branches) == 1 else AnyOf(tuple(branches))
+    bound = _bound(ordering[0], values[0], ordering[0].name not in never_null) if len(branches) > 1 else None
+    return condition if bound is None else AllOf((bound, condition))
 
 
-def _strictly_after(order: Ordering, value: Any) -> Branch | None:
+def _strictly_after(order: Ordering, value: Any, nullable: bool) -> Branch | None:
     """Return the condition on one term's field alone: its value sorts after ``value`` (None: nothing does)."""
     field = order.field
     if not order.descending:
@@ -84,4 +90,15 @@ def _strictly_after(order: Ordering, value: Any) -> Branch | None:
     # Descending, NULL comes last: nothing is after NULL; after a value, a smaller one or NULL.
     if value is None:
         return None
-    return AnyOf((Condition(field, "lt", value), Condition(field, "isnull", True)))
+    smaller = Condition(field, "lt", value)
+    return AnyOf((smaller, Condition(field, "isnull", True))) if nullable else smaller
+
+
+def _bound(order: Ordering, value: Any, nullable: bool) -> Branch | None:
+    """Return what every row after a position meets on the first term: not before its value (None: no help)."""
+    field = order.field
+    if not order.descending:
+        return None if value is None else Condition(field, "gte", value)
+    if value is None:
+        return Condition(field, "isnull", True)
+    return None if nullable else Condition(field, "lte", value)

@@ -98,6 +98,8 @@ class DjangoModelDataStore(ModelWrites, DataStore):
             (field.name, self.attnames[field.name], reader(self.django_fields[field.name], field)) for field in columns
         ]
         self.wire_pk = key_reader(self.model_class._meta.pk)
+        # Columns the database keeps NULL out of (keyset conditions need no NULL branch for them).
+        self.not_null = frozenset(name for name in self.attnames if not self.django_fields[name].null)
 
     def derive_model(self) -> Model:
         return derive_model(self.model_class, **self.exposure)
@@ -312,6 +314,10 @@ class DjangoModelDataStore(ModelWrites, DataStore):
 
     def count_matching(self, conditions: list[Condition]) -> int:
         return self.matching(conditions).count()
+
+    @property
+    def never_null(self) -> frozenset[str]:
+        return super().never_null | self.not_null
 
     def estimate_matching(self, conditions: list[Condition]) -> int | None:
         """Return PostgreSQL's planner estimate of the matching rows (one ``EXPLAIN``); None elsewhere.

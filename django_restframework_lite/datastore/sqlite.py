@@ -88,6 +88,8 @@ class SQLiteDataStore(DataStore):
         }
         self.sql_foreign_keys: set[str] = set()
         self.create_table()
+        # What the table itself keeps NULL out of (it may predate the model): keyset conditions skip NULL there.
+        self.not_null = frozenset(name for name, column in self.table_columns(self.table).items() if column[3])
         register(self)
 
     # Connections and transactions -------------------------------------------------------
@@ -100,6 +102,10 @@ class SQLiteDataStore(DataStore):
             connection = self.local.connection = open_connection(self.path, self.timeout)
             self.local.depth = 0
         return connection
+
+    @property
+    def never_null(self) -> frozenset[str]:
+        return super().never_null | self.not_null
 
     def close(self) -> None:
         """Close this thread's connection (the next use opens a new one)."""
