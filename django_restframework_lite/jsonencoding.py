@@ -44,6 +44,7 @@ from .models.numbers import format_decimal
 from .models.structured import encode_bytes
 from .models.temporal import format_duration
 
+orjson: Any
 try:  # the ``fast`` extra
     import orjson
 except ImportError:  # pragma: no cover - the leg without orjson runs this
