@@ -42,7 +42,7 @@ def fill(rows: int) -> None:
         cursor.execute("TRUNCATE addressbook_user, addressbook_address RESTART IDENTITY CASCADE")
         cursor.execute(
             "INSERT INTO addressbook_user (first_name, last_name, address_id) "
-            "SELECT 'First' || g, 'Last' || lpad(((g * 7919) % %s)::text, 8, '0'), NULL FROM generate_series(1, %s) g",
+            "SELECT 'First' || g, 'Last' || lpad(((g::bigint * 7919) %% %s)::text, 8, '0'), NULL FROM generate_series(1, %s) g",
             [rows + 1000, rows + 1000],
         )
         # Text is ordered in code-point order ("C"), as every store orders it: the index that serves it.
