@@ -48,6 +48,10 @@ setup(
         # The demo (testproject) serves a model with an ImageField, which Django reads with Pillow.
         "demo": ["Pillow>=10"],
         "redis": ["redis>=5"],
+        # Answers encoded by orjson: the same bytes as without it, faster (django_restframework_lite/jsonencoding.py).
+        "fast": ["orjson>=3.9"],
+        # bench/run.py measures DRF and django-ninja beside the library when they are installed.
+        "bench": ["orjson>=3.9", "djangorestframework>=3.15", "django-ninja>=1.3", "psycopg[binary]>=3.1"],
         # CI runs schemathesis over every mount of the demo and fails on any 5xx: .ci/fuzz_demo.py.
         "fuzz": ["schemathesis>=4.0"],
         "test": [

@@ -29,8 +29,8 @@ come back as ``(check id, key, message)`` for it to report under the controller'
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable, Iterator
-from typing import Any
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, cast
 
 from django.http import HttpResponseBase
 
@@ -39,7 +39,7 @@ from .datastore import DataStore
 from .datastore.validators import validator_call
 from .models import Field
 from .models.validators import unusable_reason
-from .pagination import Pagination
+from .pagination import CursorPagination, Pagination
 from .partials import Partial
 
 __all__ = ["ExtensionProblem", "extension_problems"]
@@ -171,6 +171,12 @@ def overrides(value: Any, base: type, name: str) -> bool:
 
 def pagination_problems(pagination: Any) -> Iterator[str]:
     name = type(pagination).__name__
+    own_check = getattr(pagination, "configuration_problems", None)
+    if callable(own_check):  # the policy checks its own settings (Pagination(total=...))
+        problems = cast(Iterable[str], own_check())
+        yield from problems
+    if isinstance(pagination, CursorPagination):
+        return
     paginate = getattr(type(pagination), "paginate", None)
     params = parameter_names(paginate)
     if len(params) > 1 and params[1] == "request":
@@ -186,6 +192,13 @@ def pagination_problems(pagination: Any) -> Iterator[str]:
             f"{name}.get_metadata() is the seed's hook, which is not called here: override "
             "get_meta(self, *, offset, count, total_count, path, query) and return the list meta without 'filters'."
         )
+    elif getattr(pagination, "total", "exact") != "exact" and overrides(pagination, Pagination, "get_meta"):
+        parameters = parameter_names(type(pagination).get_meta)
+        if not {"more", "estimated"} <= set(parameters) and not accepts_var_keywords(type(pagination).get_meta):
+            yield (
+                f"{name}.get_meta() must take the keyword arguments more and estimated with "
+                f"total={pagination.total!r}: whether another page follows is known from them, not from total_count."
+            )
 
 
 def partial_problems(partial: Any) -> Iterator[str]:
@@ -238,6 +251,14 @@ def response_class_problems(response_class: Any) -> Iterator[str]:
         yield f"{label} cannot be called as response_class(data, status=...); {RESPONSE_FIX}."
     except ValueError:  # no signature to read
         return
+
+
+def accepts_var_keywords(function: Any) -> bool:
+    try:
+        parameters = inspect.signature(function).parameters.values()
+    except (TypeError, ValueError):
+        return True
+    return any(parameter.kind is inspect.Parameter.VAR_KEYWORD for parameter in parameters)
 
 
 def accepts_positional(function: Any, count: int) -> bool:

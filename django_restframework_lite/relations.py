@@ -68,7 +68,7 @@ class RelationPath:
         values = self.hop_values(len(self.hops) - 1, [condition], request)
         return Condition(self.hops[0].field, "in", materialize(values, consumer))
 
-    def hop_values(self, index: int, conditions: list[Condition | AnyOf], request: HttpRequest) -> Any:
+    def hop_values(self, index: int, conditions: list[Filter], request: HttpRequest) -> Any:
         """Return the column values of hop ``index``'s target rows meeting ``conditions``, walking back to hop 0."""
         hop = self.hops[index]
         scope = hop.scope(request)

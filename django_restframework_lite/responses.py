@@ -1,4 +1,7 @@
-"""Bytes on the wire: the JSON encoder, ``JsonResponse``, error answers, request bodies, and methods.
+"""Bytes on the wire: ``JsonResponse``, error answers, request bodies, and methods.
+
+JSON itself is written by ``jsonencoding.dumps`` (the standard library, or
+orjson when installed: the same bytes), re-exported here.
 
 Every route under an API's prefix (hello, endpoints, schema, SPORE, OpenAPI,
 docs) answers HEAD, OPTIONS and an unsupported method the same way, through
@@ -18,12 +21,9 @@ that Django's machinery still hears about (see ``server_error_response``).
 
 from __future__ import annotations
 
-import datetime
-import decimal
 import json
 import re
 import traceback
-import uuid
 from collections.abc import Callable, Iterable, Mapping
 from io import BytesIO
 from typing import Any
@@ -52,9 +52,8 @@ from .exceptions import (
     from_django,
     unavailable_error,
 )
-from .models.numbers import JsonFloat, format_decimal
-from .models.structured import encode_bytes
-from .models.temporal import format_duration
+from .jsonencoding import dumps
+from .models.numbers import JsonFloat
 
 __all__ = [
     "JSON_CONTENT_TYPE",
@@ -75,45 +74,6 @@ JSON_CONTENT_TYPE = "application/json"
 # RFC 9110's Content-Length: one or more ASCII digits (no sign, no underscore, no other digit).
 _DIGITS = re.compile(r"[0-9]+")
 MULTIPART_CONTENT_TYPE = "multipart/form-data"
-
-
-def _default(value: Any) -> Any:
-    """Serialise the few non-JSON types a formater may hand back, in the wire formats of the field classes.
-
-    Dates and times as ISO 8601, a ``timedelta`` as an ISO 8601 duration, a
-    ``Decimal`` as an exact string (``"12.50"``), a UUID as its text and bytes as base64.
-    """
-    if isinstance(value, (datetime.datetime, datetime.date, datetime.time)):
-        return value.isoformat()
-    if isinstance(value, datetime.timedelta):
-        return format_duration(value)
-    if isinstance(value, decimal.Decimal):
-        return format_decimal(value, None)
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    if isinstance(value, (bytes, bytearray, memoryview)):
-        return encode_bytes(bytes(value))
-    if isinstance(value, (set, frozenset, tuple)):
-        return list(value)
-    raise TypeError(f"Object of type {type(value).__name__} is not JSON serializable")
-
-
-# One encoder, built once: json.dumps() with options would build a new one per call.
-_encoder = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), allow_nan=False, default=_default)
-_ascii_encoder = json.JSONEncoder(ensure_ascii=True, separators=(",", ":"), allow_nan=False, default=_default)
-
-
-def dumps(data: Any, *, indent: int | None = None) -> bytes:
-    """Serialise ``data`` as compact UTF-8 JSON (indented for people when ``indent`` is given)."""
-    encoder = _encoder if indent is None else json.JSONEncoder(
-        ensure_ascii=False, indent=indent, allow_nan=False, default=_default
-    )
-    text = encoder.encode(data)
-    try:
-        return text.encode("utf-8")
-    except UnicodeEncodeError:
-        # A lone surrogate (only possible in echoed request text): escape it instead of failing.
-        return _ascii_encoder.encode(data).encode("ascii")
 
 
 class JsonResponse(HttpResponse):

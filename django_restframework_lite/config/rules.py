@@ -22,6 +22,7 @@ from ..datastore import DataStore
 from ..extensions import extension_problems
 from ..formaters import resolve_formaters
 from ..models import Model
+from ..pagination import CursorPagination
 from .defaults import ProjectDefaults, project_defaults
 from .problems import Problem, controller_label
 
@@ -256,8 +257,14 @@ def controller_rules(rules: Rules, controller: dict[str, Any]) -> None:
         for message in ratelimit.check_configuration():
             rules.add("E005", "controller['options']['ratelimit']", message)
     pagination = options.get("pagination")
-    if pagination is not None and not callable(getattr(pagination, "paginate", None)):
-        rules.add("E005", "controller['options']['pagination']", f"{pagination!r} has no paginate() method.")
+    if pagination is not None and not isinstance(pagination, CursorPagination) and not callable(
+        getattr(pagination, "paginate", None)
+    ):
+        rules.add(
+            "E005",
+            "controller['options']['pagination']",
+            f"{pagination!r} has no paginate() method: give a Pagination(...) or a CursorPagination(...).",
+        )
     formaters = options.get("formaters")
     if formaters is not None and (
         isinstance(formaters, str) or not isinstance(formaters, (list, tuple)) or not all(map(callable, formaters))

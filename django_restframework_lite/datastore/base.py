@@ -42,9 +42,18 @@ from .query import convert_filter_value as _convert_filter_value
 from .references import References
 from .validators import ValidatorCall, validator_call
 
-__all__ = ["ORDER_BY_KEY", "Condition", "DataStore", "Ordering", "QueryRules", "fold_case"]
+__all__ = ["ORDER_BY_KEY", "TOTALS", "Condition", "DataStore", "Estimate", "Ordering", "QueryRules", "fold_case"]
 
 Scope = Sequence[Filter]
+
+#: What ``DataStore.page(total=...)`` takes: count every match, count nothing, or ask the database's estimate.
+TOTALS = ("exact", "none", "estimated")
+
+
+class Estimate(int):
+    """A number of matching rows that the database estimated, not counted (``page(total="estimated")``)."""
+
+    __slots__ = ()
 
 
 class DataStore(References):
@@ -163,7 +172,10 @@ class DataStore(References):
         """Refuse a write whose resulting ``row`` would fall outside ``scope``: a 400 naming the field."""
         for condition in scope:
             if not matches(row, condition):
-                name = condition.name if isinstance(condition, Condition) else condition.conditions[0].name
+                first = condition
+                while not isinstance(first, Condition):  # a group of conditions: name its first field
+                    first = first.conditions[0]
+                name = first.name
                 raise BadRequest(
                     invalid_message(name), fields={name: "This value is outside the ressources you may write."}
                 )
@@ -185,15 +197,21 @@ class DataStore(References):
         rules: QueryRules | None = None,
         scope: Sequence[Filter] = (),
         ordering: Sequence[Ordering] | None = None,
-    ) -> tuple[list[dict[str, Any]], int]:
+        total: str = "exact",
+    ) -> tuple[list[dict[str, Any]], int | None]:
         """Return one page of the matching objects and how many match across all pages.
 
         The filters are parsed once for both, under ``rules`` (what the client may
         filter and order on); ``scope`` holds conditions every row must meet besides
-        (the request's scope, relation filters). ``ordering``, when given, replaces
-        the filters' ``order_by`` (the pk still breaks ties). A short page already
-        holds every match after ``offset``, so its total needs no ``COUNT`` query;
-        without a ``count`` every match is returned.
+        (the request's scope, relation filters, a cursor's position). ``ordering``,
+        when given, replaces the filters' ``order_by`` (the pk still breaks ties). A
+        short page already holds every match after ``offset``, so its total needs no
+        ``COUNT`` query; without a ``count`` every match is returned.
+
+        ``total`` says what the second value is: ``"exact"`` the count;
+        ``"none"`` None, and the page is the only query; ``"estimated"`` the
+        database's estimate as an ``Estimate`` (never below the rows the page
+        proves to exist) where the store has one (``estimate_matching``), else the count.
         """
         parsed_conditions, parsed = self.parse_filters(filters, rules)
         conditions: list[Filter] = [*parsed_conditions, *scope]
@@ -204,9 +222,15 @@ class DataStore(References):
                 parsed.append(Ordering(pk))
         check_slice(offset, count)
         rows = self.fetch(conditions, parsed, offset, count)
+        if total == "none":
+            return rows, None
         found = len(rows)
         if count is None or found < count and (found or not offset):
             return rows, offset + found
+        if total == "estimated":
+            estimate = self.estimate_matching(conditions)
+            if estimate is not None:
+                return rows, Estimate(max(estimate, offset + found))
         return rows, self.count_matching(conditions)
 
     def count(self, **filters: Any) -> int:
@@ -214,6 +238,23 @@ class DataStore(References):
         filters.pop(ORDER_BY_KEY, None)
         conditions, _ = self.parse_filters(filters)
         return self.count_matching(conditions)
+
+    @property
+    def never_null(self) -> frozenset[str]:
+        """Return the fields this store never holds NULL in (the pk; a SQL store adds its NOT NULL columns).
+
+        A cursor's keyset condition leaves out the NULL branches of these fields,
+        which keeps it a condition that an index serves.
+        """
+        return frozenset({self.model.pk_field.name})
+
+    def estimate_matching(self, conditions: Sequence[Filter]) -> int | None:
+        """Return the database's own estimate of how many rows meet ``conditions``, or None when it has none.
+
+        Only a store whose database keeps statistics answers (the ORM store on
+        PostgreSQL: the planner's estimate); ``page(total="estimated")`` counts otherwise.
+        """
+        return None
 
     def get_within(self, identifier: Any, scope: Scope = ()) -> dict[str, Any]:
         """Return the object, or raise ``NotFound`` when it does not exist or lies outside ``scope``."""

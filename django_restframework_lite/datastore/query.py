@@ -30,6 +30,7 @@ from ..models.text import check_text, parse_bool_text, shown
 
 __all__ = [
     "ORDER_BY_KEY",
+    "AllOf",
     "AnyOf",
     "Condition",
     "Filter",
@@ -77,11 +78,18 @@ class Condition:
 class AnyOf:
     """Conditions of which a row must meet at least one (``?search=`` over several fields)."""
 
-    conditions: tuple[Condition, ...]
+    conditions: tuple[Filter, ...]
+
+
+@dataclass(frozen=True)
+class AllOf:
+    """Conditions a row must all meet: a branch of an ``AnyOf`` (a cursor's "same values so far, then after")."""
+
+    conditions: tuple[Filter, ...]
 
 
 #: What a datastore's ``fetch`` and ``count_matching`` receive: conditions all rows must meet.
-Filter = Condition | AnyOf
+Filter = Condition | AnyOf | AllOf
 
 
 @dataclass(frozen=True)
@@ -262,16 +270,18 @@ def _compare(lookup: str, a: Any, b: Any) -> bool:
     raise BadRequest(f"Unknown lookup {lookup!r}.")
 
 
-def matches(row: Mapping[str, Any], condition: Condition | AnyOf) -> bool:
+def matches(row: Mapping[str, Any], condition: Filter) -> bool:
     """Tell whether one row satisfies one condition, with SQL's treatment of NULL.
 
     Values compare by their field's ``sort_key`` (``"12.50"`` equals ``"12.5"``,
     ``"PT24H"`` equals ``"P1D"``); a many-to-many field matches the rows
     related to the value (``exact``, ``in``) or related to nothing (``isnull``).
-    ``AnyOf`` matches when one of its conditions does.
+    ``AnyOf`` matches when one of its conditions does, ``AllOf`` when all of them do.
     """
     if isinstance(condition, AnyOf):
         return any(matches(row, alternative) for alternative in condition.conditions)
+    if isinstance(condition, AllOf):
+        return all(matches(row, part) for part in condition.conditions)
     field = condition.field
     value = row.get(condition.name)
     if field.many:

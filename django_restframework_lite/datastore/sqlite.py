@@ -39,7 +39,7 @@ from ..exceptions import BadRequest
 from ..models import Field, FieldError
 from ..models.base import invalid_message
 from .base import DataStore
-from .query import AnyOf, Condition, Filter, Ordering
+from .query import AllOf, AnyOf, Filter, Ordering
 from .sqlite_columns import column_type, decoder, encode
 from .sqlite_connections import available, open_connection, register, shared_local
 from .sqlite_errors import integrity_error
@@ -88,6 +88,8 @@ class SQLiteDataStore(DataStore):
         }
         self.sql_foreign_keys: set[str] = set()
         self.create_table()
+        # What the table itself keeps NULL out of (it may predate the model): keyset conditions skip NULL there.
+        self.not_null = frozenset(name for name, column in self.table_columns(self.table).items() if column[3])
         register(self)
 
     # Connections and transactions -------------------------------------------------------
@@ -100,6 +102,10 @@ class SQLiteDataStore(DataStore):
             connection = self.local.connection = open_connection(self.path, self.timeout)
             self.local.depth = 0
         return connection
+
+    @property
+    def never_null(self) -> frozenset[str]:
+        return super().never_null | self.not_null
 
     def close(self) -> None:
         """Close this thread's connection (the next use opens a new one)."""
@@ -263,10 +269,11 @@ class SQLiteDataStore(DataStore):
             return "", parameters
         return " WHERE " + " AND ".join(clauses), parameters
 
-    def translate(self, condition: Condition | AnyOf) -> tuple[str, list[Any]]:
-        if isinstance(condition, AnyOf):
-            parts = [self.translate(alternative) for alternative in condition.conditions]
-            clause = " OR ".join(f"({sql})" for sql, _ in parts) or "0"
+    def translate(self, condition: Filter) -> tuple[str, list[Any]]:
+        if isinstance(condition, (AnyOf, AllOf)):
+            parts = [self.translate(part) for part in condition.conditions]
+            joint, empty = (" OR ", "0") if isinstance(condition, AnyOf) else (" AND ", "1")
+            clause = joint.join(f"({sql})" for sql, _ in parts) or empty
             return f"({clause})", [value for _, values in parts for value in values]
         field = condition.field
         if field.many:

@@ -131,9 +131,11 @@ def docs_context(api: Api, prefix: str) -> dict[str, Any]:
                 "pagination": None
                 if pagination is None
                 else {
-                    "offset_key": getattr(pagination, "offset_key", "offset"),
+                    # The parameter that picks the page: the cursor of a CursorPagination, the offset of a Pagination.
+                    "page_key": getattr(pagination, "cursor_key", None) or getattr(pagination, "offset_key", "offset"),
                     "count_key": getattr(pagination, "count_key", "count"),
                     "max_result": getattr(pagination, "max_result", None),
+                    "total": getattr(pagination, "total", None),
                 },
                 "partial_keyword": getattr(controller.partial, "partial_keyword", None),
                 "authentication": describe_authentication(controller),

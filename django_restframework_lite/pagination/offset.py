@@ -1,4 +1,4 @@
-"""Offset/count pagination of list endpoints.
+"""Offset/count pagination of list endpoints, and what its total costs.
 
 ``Pagination(20)`` in the controller options serves at most 20 objects per page;
 ``?offset=40&count=10`` picks a page, and the list meta tells where the
@@ -12,22 +12,34 @@ neighbouring pages are::
 parameters, and JSON null at either end. With custom keys
 (``Pagination(20, offset_key="start", count_key="limit")``) the meta uses
 those names, as the seed does.
+
+``total`` says what ``total_count`` costs: ``"exact"`` counts the matches (a
+second query, unless the page is short), ``"none"`` leaves ``total_count`` out
+(one query per page: one row more than the page is read to know whether
+``next`` exists), ``"estimated"`` takes the database's own estimate where it
+keeps one (PostgreSQL's planner) and says so with ``"total_count_estimated": true``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlencode
 
-from .exceptions import BadRequest
-from .models.text import INT64_MAX
+from ..datastore.base import TOTALS
+from ..exceptions import BadRequest
+from ..models.text import INT64_MAX
+from .params import link_with, read_natural
 
 
 class Pagination:
-    """Cut list answers into pages of at most ``max_result`` objects."""
+    """Cut list answers into pages of at most ``max_result`` objects.
 
-    def __init__(self, max_result: int, offset_key: str = "offset", count_key: str = "count") -> None:
+    ``total`` is ``"exact"``, ``"none"`` or ``"estimated"`` (see the module
+    docstring); another value is reported by ``manage.py check`` and refused by
+    ``include()`` (``configuration_problems``).
+    """
+
+    def __init__(self, max_result: int, offset_key: str = "offset", count_key: str = "count", total: str = "exact") -> None:
         if isinstance(max_result, bool) or not isinstance(max_result, int) or max_result < 1:
             raise ValueError(f"Pagination(max_result) must be a positive integer, not {max_result!r}.")
         if not offset_key or not count_key or offset_key == count_key:
@@ -35,11 +47,23 @@ class Pagination:
         self.max_result = max_result
         self.offset_key = offset_key
         self.count_key = count_key
+        self.total = total
         # The largest offset every datastore can take (SQL OFFSET is a signed 64-bit integer).
         self.max_offset = INT64_MAX - max_result
 
     def __repr__(self) -> str:
-        return f"Pagination({self.max_result}, offset_key={self.offset_key!r}, count_key={self.count_key!r})"
+        total = "" if self.total == "exact" else f", total={self.total!r}"
+        return f"Pagination({self.max_result}, offset_key={self.offset_key!r}, count_key={self.count_key!r}{total})"
+
+    def configuration_problems(self) -> list[str]:
+        """Return what is wrong with this pagination's settings (checked when ``include()`` builds the URLs)."""
+        if isinstance(self.total, str) and self.total in TOTALS:
+            return []
+        return [
+            f"{type(self).__name__}(total={self.total!r}): total must be one of "
+            f"{', '.join(map(repr, TOTALS))} (count every match, leave total_count out, "
+            "or take the database's estimate)."
+        ]
 
     @property
     def max(self) -> int:
@@ -73,18 +97,28 @@ class Pagination:
     def openapi_meta_schema(self, filters: dict[str, Any]) -> dict[str, Any]:
         """Return the JSON Schema of the list ``meta`` this pagination writes (``filters`` is its member's schema)."""
         link = {"type": ["string", "null"], "description": "Absolute path and query of the page, or null."}
-        return {
-            "type": "object",
-            "required": [self.offset_key, self.count_key, "total_count", "next", "previous", "filters"],
-            "properties": {
-                self.offset_key: {"type": "integer", "minimum": 0},
-                self.count_key: {"type": "integer", "minimum": 0, "description": "The page size in effect."},
-                "total_count": {"type": "integer", "minimum": 0, "description": "Objects matching the filters."},
-                "next": link,
-                "previous": link,
-                "filters": filters,
-            },
+        properties: dict[str, Any] = {
+            self.offset_key: {"type": "integer", "minimum": 0},
+            self.count_key: {"type": "integer", "minimum": 0, "description": "The page size in effect."},
         }
+        required = [self.offset_key, self.count_key]
+        if self.total == "exact":
+            properties["total_count"] = {"type": "integer", "minimum": 0, "description": "Objects matching the filters."}
+            required.append("total_count")
+        elif self.total == "estimated":
+            properties["total_count"] = {
+                "type": "integer",
+                "minimum": 0,
+                "description": "Objects matching the filters: the database's estimate when total_count_estimated is "
+                "present, else the exact count.",
+            }
+            properties["total_count_estimated"] = {
+                "const": True,
+                "description": "Present (true) when total_count is the database's estimate, not a count.",
+            }
+            required.append("total_count")
+        properties.update(next=link, previous=link, filters=filters)
+        return {"type": "object", "required": [*required, "next", "previous", "filters"], "properties": properties}
 
     def paginate(self, query: Mapping[str, str]) -> tuple[int, int]:
         """Return ``(offset, count)`` from the query parameters; count is lowered to ``max_result``.
@@ -98,57 +132,44 @@ class Pagination:
         return offset, min(count, self.max_result)
 
     def parse(self, query: Mapping[str, str], key: str, default: int) -> int:
-        raw = query.get(key)
-        if raw is None:
-            return default
-        text = raw.strip()
-        if not (text.isascii() and text.isdigit()):
-            raise BadRequest(
-                f"{key} must be a non-negative integer, not {raw!r}.",
-                fields={key: "Expected a non-negative integer."},
-            )
-        # Values beyond 64 bits are clamped by the checks above and below, never sent to a store.
-        return int(text) if len(text) <= 19 else INT64_MAX
+        """Return the non-negative integer ``key`` of ``query`` (``default`` when absent); else a 400 naming it."""
+        return read_natural(query, key, default)
 
     def get_meta(
         self,
         *,
         offset: int,
         count: int,
-        total_count: int,
+        total_count: int | None,
         path: str,
         query: Any,
+        more: bool | None = None,
+        estimated: bool = False,
     ) -> dict[str, Any]:
         """Return the list meta (without ``filters``) for one page.
 
         ``path`` is the absolute, URL-quoted path of the list endpoint and
         ``query`` the request's ``QueryDict``, whose other parameters the links keep.
+        With ``total="exact"`` only the first five are passed, as they always were.
+        Otherwise ``more`` tells whether rows follow the page (the page read one
+        row more to know), ``total_count`` is None with ``total="none"``, and
+        ``estimated`` says that it is the database's estimate.
         """
         next_link = previous_link = None
         if count > 0:
-            if offset + count < total_count:
+            if more if more is not None else total_count is not None and offset + count < total_count:
                 next_link = self.link(path, query, offset + count)
             if offset > 0:
                 previous_link = self.link(path, query, max(offset - count, 0))
-        return {
-            self.offset_key: offset,
-            self.count_key: count,
-            "total_count": total_count,
-            "next": next_link,
-            "previous": previous_link,
-        }
+        meta: dict[str, Any] = {self.offset_key: offset, self.count_key: count}
+        if total_count is not None:
+            meta["total_count"] = int(total_count)
+            if estimated:
+                meta["total_count_estimated"] = True
+        meta["next"] = next_link
+        meta["previous"] = previous_link
+        return meta
 
     def link(self, path: str, query: Any, offset: int) -> str:
         """Return ``path`` with the query string of ``query`` where the offset is ``offset``."""
-        pairs: list[tuple[str, str]] = []
-        replaced = False
-        for key, values in query.lists():
-            if key == self.offset_key:
-                if not replaced:
-                    pairs.append((key, str(offset)))
-                    replaced = True
-                continue
-            pairs.extend((key, value) for value in values)
-        if not replaced:
-            pairs.append((self.offset_key, str(offset)))
-        return f"{path}?{urlencode(pairs)}"
+        return link_with(path, query, self.offset_key, str(offset))
