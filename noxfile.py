@@ -30,7 +30,7 @@ MATRIX = [("3.10", "5.2"), ("3.11", "5.2"), ("3.12", "6.0"), ("3.13", "6.1")]
 DOCS_PYTHON = "3.13"
 DOCS_DJANGO = "6.1"
 # Not copied for the test run: the package itself (the wheel provides it) and build leftovers.
-NOT_COPIED = {"django_restframework_lite", ".git", ".nox", ".ci-venv", "build", "dist", "__pycache__",
+NOT_COPIED = {"django_restframework_lite", ".git", ".nox", ".ci-venv", ".ci-venv-pg", ".ci-lanes", "build", "dist", "__pycache__",
               ".pytest_cache", ".ruff_cache", ".mypy_cache", "_build"}
 
 nox.options.sessions = ["tests", "docs", "typecheck"]
