@@ -128,7 +128,14 @@ class DispatcherHandler(WSGIHandler):
 
     def get_response(self, request: HttpRequest) -> HttpResponseBase:
         request.urlconf = self.urlconf
-        return super().get_response(request)
+        response = super().get_response(request)
+        # As Django's CommonMiddleware would: a client must know where an answer ends without
+        # waiting for the connection to close. Werkzeug's development server, answering before
+        # it read a request's body, reads the rest of it until the client closes, so an answer
+        # without a length would leave both waiting.
+        if not response.streaming and not response.has_header("Content-Length"):
+            response.headers["Content-Length"] = str(len(response.content))  # type: ignore[attr-defined]
+        return response
 
 
 class WSGIDispatcher:

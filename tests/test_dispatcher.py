@@ -65,6 +65,71 @@ def test_a_dispatcher_serves_its_controllers_at_the_root() -> None:
     assert client.get("/nothing/").json == {"error": "Nothing at /nothing/."}
 
 
+@pytest.mark.parametrize(("method", "path", "body"), [
+    ("GET", "/books/", None), ("GET", "/books/1/", None), ("POST", "/books/", {"title": "x"}),
+    ("PATCH", "/books/1/", {"title": "x"}), ("GET", "/nothing/", None), ("POST", "/books/", {"title": 3}),
+])
+def test_every_answer_says_its_length(method: str, path: str, body: Any) -> None:
+    answer = Client(WSGIDispatcher([books_endpoint()])).open(path, method=method, json=body)
+
+    assert answer.headers["Content-Length"] == str(len(answer.get_data()))
+
+
+UNREAD_BODY = textwrap.dedent(
+    """
+    import http.client, json, socket, threading, time
+    from werkzeug.serving import make_server
+    from django_restframework_lite import models
+    from django_restframework_lite.authentication import Authentication, Authorization
+    from django_restframework_lite.controllers import Controller, WSGIDispatcher
+    from django_restframework_lite.datastore import PythonListDataStore
+
+
+    class SlowRefusal(Authentication):
+        def get_user(self, request):
+            time.sleep(0.5)  # the request's body arrives meanwhile, and is never read
+            return None
+
+
+    class BookModel(models.Model):
+        fields = [models.PkField(name="id"), models.StringField(name="title")]
+
+
+    class Books(Controller):
+        ressource = {"ressource_name": "books", "ressource": [], "model": BookModel, "datastore": PythonListDataStore}
+        controller = {"list_verbs": ["POST"], "unique_verbs": ["GET"],
+                      "options": {"authentication": SlowRefusal(), "authorization": Authorization}}
+
+
+    server = make_server("127.0.0.1", 0, WSGIDispatcher([Books]))
+    threading.Thread(target=server.handle_request, daemon=True).start()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=5) as connection:
+        connection.sendall(b"POST /books/ HTTP/1.1\\r\\nHost: 127.0.0.1\\r\\nContent-Type: application/json\\r\\n"
+                           b"Content-Length: 15\\r\\n\\r\\n")
+        time.sleep(0.1)
+        connection.sendall(b'{"title": "x"}\\n')
+        response = http.client.HTTPResponse(connection)
+        response.begin()
+        print(response.status, json.loads(response.read())["error"])
+    """
+)
+
+
+def test_werkzeugs_server_ends_an_answer_that_left_the_body_unread(tmp_path: Path) -> None:
+    """The seed's run_simple, when a body arrives while the request is answered without reading it.
+
+    Werkzeug's development server then reads the connection until the client closes it;
+    without a ``Content-Length`` the client would wait for the close too, until its timeout.
+    """
+    env = {k: v for k, v in os.environ.items() if k != "DJANGO_SETTINGS_MODULE"}
+    result = subprocess.run(
+        [sys.executable, "-c", UNREAD_BODY], cwd=tmp_path, env=env, capture_output=True, text=True, timeout=60
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "401 Authentication credentials were missing or incorrect."
+
+
 def test_two_dispatchers_each_serve_only_their_own_controllers() -> None:
     books = Client(WSGIDispatcher([books_endpoint("books")]))
     films = Client(WSGIDispatcher([books_endpoint("films")], name="films"))
