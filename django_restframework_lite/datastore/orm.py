@@ -241,7 +241,9 @@ class DjangoModelDataStore(ModelWrites, DataStore):
         return lookup_expression(self.attnames[name], lookup, value, c_collation=c_collation)
 
     def order_expressions(self, ordering: list[Ordering], alias: str) -> list[Any]:
+        """Return the ``order_by()`` terms; NOT NULL columns go without a NULLS modifier (so an index serves them)."""
         c_collation = self.uses_c_collation(alias)
+        never_null = self.never_null
         return [
             order_term(
                 order.expression if order.expression is not None else self.attnames[order.name],
@@ -249,6 +251,7 @@ class DjangoModelDataStore(ModelWrites, DataStore):
                 c_collation=c_collation and (
                     order.field.name in self.text_fields if order.expression is None else order.field.base_type == "string"
                 ),
+                nullable=order.expression is not None or order.name not in never_null,
             )
             for order in ordering
         ]
