@@ -33,17 +33,16 @@ from django.db import DatabaseError, DataError, IntegrityError, connections, mod
 from ..exceptions import BadRequest, Conflict
 from ..models import Field, FieldError, Model
 from .base import DataStore
+from .orm_compiled import CompiledReads, Fallback
 from .orm_errors import integrity_error, validation_error
 from .orm_fields import derive_model, field_from_django
 from .orm_relations import ManyToMany
 from .orm_sql import CaseFold, install_sqlite_functions, lookup_expression, order_term
 from .orm_values import key_reader, reader, writer
 from .orm_writes import ModelWrites
-from .query import AllOf, AnyOf, Filter, Ordering
+from .query import AllOf, AnyOf, Condition, Filter, Ordering
 
 __all__ = ["CaseFold", "DjangoModelDataStore", "derive_model", "field_from_django", "install_sqlite_functions"]
-
-_ADVISORY_LOCK_CLASS = 0x44524C  # first key of pg_advisory_xact_lock(int, int): "DRL", this app's
 
 
 class DjangoModelDataStore(ModelWrites, DataStore):
@@ -62,6 +61,7 @@ class DjangoModelDataStore(ModelWrites, DataStore):
         fields: Sequence[str] | None = None,
         exclude: Sequence[str] | None = None,
         read_only: Sequence[str] = (),
+        compiled: bool = True,
     ) -> None:
         if isinstance(ressource_config, models.QuerySet):
             self.queryset = ressource_config
@@ -100,6 +100,8 @@ class DjangoModelDataStore(ModelWrites, DataStore):
         self.wire_pk = key_reader(self.model_class._meta.pk)
         # Columns the database keeps NULL out of (keyset conditions need no NULL branch for them).
         self.not_null = frozenset(name for name in self.attnames if not self.django_fields[name].null)
+        # Each read shape's SQL, compiled once by Django (``orm_compiled``); compiled=False keeps the plain path.
+        self.compiled = CompiledReads(self) if compiled else None
 
     def derive_model(self) -> Model:
         return derive_model(self.model_class, **self.exposure)
@@ -229,16 +231,20 @@ class DjangoModelDataStore(ModelWrites, DataStore):
             # No file is an empty name in Django's column (or NULL where the field allows it).
             empty = models.Q(**{f"{self.attnames[name]}__isnull": True}) | models.Q(**{self.attnames[name]: ""})
             return empty if condition.value else ~empty
-        if lookup == "in" and isinstance(condition.value, models.QuerySet):
-            value: Any = condition.value  # another ORM store's rows: a subquery, no round trip
-        elif lookup == "in":
-            value = [self.to_db(name, item) for item in condition.value]
-        elif lookup == "isnull":
-            value = condition.value
-        else:
-            value = self.to_db(name, condition.value)
+        value = self.db_value(condition)
         c_collation = name in self.text_fields and self.uses_c_collation(alias)
         return lookup_expression(self.attnames[name], lookup, value, c_collation=c_collation)
+
+    def db_value(self, condition: Condition) -> Any:
+        """Return a condition's value as the ORM takes it (a QuerySet of another ORM store stays a subquery)."""
+        name, lookup = condition.name, condition.lookup
+        if lookup == "in" and isinstance(condition.value, models.QuerySet):
+            return condition.value  # another ORM store's rows: a subquery, no round trip
+        if lookup == "in":
+            return [self.to_db(name, item) for item in condition.value]
+        if lookup == "isnull":
+            return condition.value
+        return self.to_db(name, condition.value)
 
     def order_expressions(self, ordering: list[Ordering], alias: str) -> list[Any]:
         """Return the ``order_by()`` terms; NOT NULL columns go without a NULLS modifier (so an index serves them)."""
@@ -281,7 +287,18 @@ class DjangoModelDataStore(ModelWrites, DataStore):
     # DataStore hooks: reads -------------------------------------------------------------
 
     def get(self, identifier: Any) -> dict[str, Any]:
-        rows = list(self.values(self.queryset.filter(pk=self.pk_value(identifier)))[:1])
+        key = self.pk_value(identifier)
+        if self.compiled is not None:
+            alias = self.read_db
+            try:
+                found = self.compiled.rows([Condition(self.model.pk_field, "exact", key)], [], 0, 1, alias)
+            except Fallback:
+                pass
+            else:
+                if not found:
+                    raise self.not_found(identifier)
+                return found[0]
+        rows = list(self.values(self.queryset.filter(pk=key))[:1])
         if not rows:
             raise self.not_found(identifier)
         return self.rows_out(rows, self.read_db)[0]
@@ -311,11 +328,21 @@ class DjangoModelDataStore(ModelWrites, DataStore):
     def fetch(
         self, conditions: Sequence[Filter], ordering: list[Ordering], offset: int, count: int | None
     ) -> list[dict[str, Any]]:
+        if self.compiled is not None:
+            try:
+                return self.compiled.rows(conditions, ordering, offset, count, self.read_db)
+            except Fallback:
+                pass
         queryset = self.matching(conditions).order_by(*self.order_expressions(ordering, self.read_db))
         end = None if count is None else offset + count
         return self.rows_out(list(self.values(queryset)[offset:end]), self.read_db)
 
     def count_matching(self, conditions: Sequence[Filter]) -> int:
+        if self.compiled is not None:
+            try:
+                return self.compiled.count(conditions, self.read_db)
+            except Fallback:
+                pass
         return self.matching(conditions).count()
 
     @property
@@ -336,36 +363,6 @@ class DjangoModelDataStore(ModelWrites, DataStore):
         return max(int(plan[0]["Plan"]["Plan Rows"]), 0)
 
     # DataStore hooks: writes ------------------------------------------------------------
-
-    def run_validators(self, data: dict[str, Any], pk: Any = None) -> None:
-        """Run ``UniqueTogether`` and co. with the table's writers queued behind one lock.
-
-        Under READ COMMITTED two transactions could both find no duplicate and both
-        insert; on PostgreSQL a transaction-scoped advisory lock per table makes the
-        check-then-write sequence of validated writes take turns.
-        """
-        if self.validators:
-            alias = self.write_db
-            wrapper = connections[alias]
-            if wrapper.vendor == "postgresql" and wrapper.in_atomic_block:
-                with wrapper.cursor() as cursor:
-                    cursor.execute(
-                        "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
-                        [_ADVISORY_LOCK_CLASS, self.model_class._meta.db_table],
-                    )
-        super().run_validators(data, pk)
-
-    def check_foreign_key_fallback(self, field: Any, value: Any) -> bool:
-        """Ask the database whether the referenced row exists: Django defers FK checks to the commit."""
-        django_field = self.django_fields[field.name]
-        if not isinstance(django_field, models.ForeignKey):
-            return True
-        related = django_field.related_model._base_manager.using(self.write_db)
-        return related.filter(**{django_field.remote_field.field_name: value}).exists()
-
-    def missing_links_fallback(self, field: Any, pks: list[Any]) -> list[Any]:
-        """Ask the database which linked pks name no row of the related model (one query)."""
-        return self.many[field.name].missing(self.write_db, pks)
 
     def validate(self, data: Any) -> dict[str, Any]:
         return self.check_files(super().validate(data), None)

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
-from django.db import DataError, IntegrityError, models, transaction
+from django.db import DataError, IntegrityError, connections, models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 
 from ..exceptions import BadRequest, Conflict
@@ -27,6 +27,7 @@ from .orm_fields import fills_itself
 from .orm_relations import ManyToMany
 from .orm_sql import window_fields
 
+_ADVISORY_LOCK_CLASS = 0x44524C  # first key of pg_advisory_xact_lock(int, int): "DRL", this app's
 SEND_A_FILE = "Send the file as a part of a multipart/form-data body."
 
 
@@ -41,12 +42,45 @@ class ModelWrites:
     attnames: dict[str, str]
     many: dict[str, ManyToMany]
     write_db: str
+    validators: list[Any]
 
     # The store's own methods, which these writes call.
     to_db: Callable[[str, Any], Any]
     read_back: Callable[[Any], dict[str, Any]]
     integrity_error: Callable[[Any, str | None], Exception]
     validation_error: Callable[[ValidationError, type[BadRequest] | type[Conflict]], Exception]
+
+    # Checks before a write ---------------------------------------------------------------
+
+    def run_validators(self, data: dict[str, Any], pk: Any = None) -> None:
+        """Run ``UniqueTogether`` and co. with the table's writers queued behind one lock.
+
+        Under READ COMMITTED two transactions could both find no duplicate and both
+        insert; on PostgreSQL a transaction-scoped advisory lock per table makes the
+        check-then-write sequence of validated writes take turns.
+        """
+        if self.validators:
+            alias = self.write_db
+            wrapper = connections[alias]
+            if wrapper.vendor == "postgresql" and wrapper.in_atomic_block:
+                with wrapper.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                        [_ADVISORY_LOCK_CLASS, self.model_class._meta.db_table],
+                    )
+        super().run_validators(data, pk)
+
+    def check_foreign_key_fallback(self, field: Any, value: Any) -> bool:
+        """Ask the database whether the referenced row exists: Django defers FK checks to the commit."""
+        django_field = self.django_fields[field.name]
+        if not isinstance(django_field, models.ForeignKey):
+            return True
+        related = django_field.related_model._base_manager.using(self.write_db)
+        return related.filter(**{django_field.remote_field.field_name: value}).exists()
+
+    def missing_links_fallback(self, field: Any, pks: list[Any]) -> list[Any]:
+        """Ask the database which linked pks name no row of the related model (one query)."""
+        return self.many[field.name].missing(self.write_db, pks)
 
     # Files in bodies ----------------------------------------------------------------------
 
