@@ -329,9 +329,9 @@ class Controller(Hooks):
                 listed = self.get_list(request, query, view, parent)
                 conditional.check_preconditions(request, conditional.etag_of(listed))
                 pk = self.datastore.create(data, scope=scope)
+            obj = self.datastore.get(pk)
         else:
-            pk = self.datastore.create(data, scope=scope)
-        obj = self.datastore.get(pk)
+            pk, obj = self.datastore.create_and_get(data, scope=scope)
         response = conditional.tag(self.respond(self.render(view, obj), 201))
         response["Location"] = view.ressource_uri(pk)
         return response
@@ -360,7 +360,7 @@ class Controller(Hooks):
             data = self.model.check_read_only(data, current)
             if self._before_write:
                 data = self.before_write(request, data, current)
-            updated = datastore.update(current, data, scope=scope)
+            updated = datastore.update(current, data, scope=scope, locked=True)
         # The tag a GET of the updated object carries: a client may write again without reading.
         return conditional.tag(self.respond(self.render(view, updated)))
 

@@ -67,3 +67,74 @@ def test_postgresql_serves_a_page_from_the_pk_index_without_sorting(items: Any, 
         finally:
             cursor.execute("RESET enable_seqscan")
     assert "Index Scan" in plan and "Sort" not in plan, plan
+
+
+
+# Statements per request, on both databases ----------------------------------------------------------
+
+
+def counted(client: Any, method: str, url: str, data: Any = None) -> tuple[Any, list[str]]:
+    """Return the answer to ``method url`` and its SQL statements, transaction control (BEGIN, COMMIT) apart."""
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method)(url, json.dumps(data) if data is not None else None,
+                                           content_type="application/json")
+    return response, [query["sql"] for query in queries.captured_queries
+                      if query["sql"].split(" ")[0].upper() not in ("BEGIN", "COMMIT")]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_reads_cost_one_statement_and_a_counted_page_two(items: Any, client: Any) -> None:
+    assert len(counted(client, "get", "/api/item/?offset=10")[1]) == 2
+    assert len(counted(client, "get", "/api/item/?offset=25")[1]) == 1  # a short page knows its total
+    from inventory.models import Item
+
+    assert len(counted(client, "get", f"/api/item/{Item.objects.first().pk}/")[1]) == 1
+    assert len(counted(client, "get", "/api/item/40400/")[1]) == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_create_with_a_foreign_key_is_one_insert(items: Any, client: Any) -> None:
+    from inventory.models import Category, Item
+
+    category = Category.objects.create(name="tools")
+    response, sql = counted(client, "post", "/api/item/", {"name": "new", "quantity": 2, "weight": 3,
+                                                           "category": category.pk})
+    assert response.status_code == 201, response.content
+    assert len(sql) == 1 and sql[0].upper().startswith("INSERT") and "RETURNING" in sql[0].upper(), sql
+    created = response.json()
+    assert created["weight"] == 3.0 and b'"weight":3.0' in response.content  # as a read gives it
+    assert created == client.get(f"/api/item/{created['id']}/").json()
+    assert response["ETag"] == client.get(f"/api/item/{created['id']}/")["ETag"]
+    assert Item.objects.filter(pk=created["id"], category=category).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_create_naming_no_row_is_refused_by_the_constraint_with_the_same_message(items: Any, client: Any) -> None:
+    from inventory.models import Item
+
+    before = Item.objects.count()
+    response, sql = counted(client, "post", "/api/item/", {"name": "new", "quantity": 2, "category": 999})
+    assert response.status_code == 400
+    assert response.json() == {"error": "category does not validate", "fields": {"category": "No category matches 999."}}
+    assert len(sql) == 1
+    assert Item.objects.count() == before
+    # A body the model refuses never reaches the database.
+    response, sql = counted(client, "post", "/api/item/", {"name": "x" * 30, "quantity": 2})
+    assert response.status_code == 400 and sql == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_update_is_at_most_three_statements_and_if_match_still_holds(items: Any, client: Any) -> None:
+    from inventory.models import Item
+
+    url = f"/api/item/{Item.objects.order_by('id').values_list('id', flat=True)[2]}/"
+    etag = client.get(url)["ETag"]
+    response, sql = counted(client, "patch", url, {"name": "renamed", "weight": 7})
+    assert response.status_code == 200, response.content
+    assert len(sql) <= 3, sql
+    assert response.json() == client.get(url).json()
+    assert response["ETag"] == client.get(url)["ETag"]
+    stale = client.patch(url, json.dumps({"name": "again"}), content_type="application/json",
+                         HTTP_IF_MATCH=etag)
+    assert stale.status_code == 412
+    assert client.get(url).json()["name"] == "renamed"

@@ -291,22 +291,39 @@ class DataStore(References):
             self.check_foreign_keys(cleaned)
             return self.insert(cleaned)
 
-    def update(self, obj: dict[str, Any], data: Any, *, scope: Scope = ()) -> dict[str, Any]:
+    def create_and_get(self, data: Any, *, scope: Scope = ()) -> tuple[Any, dict[str, Any]]:
+        """Create as ``create()`` does and return the new pk and the object as stored (what ``get`` returns).
+
+        A store that gets the stored row back from the write itself (``INSERT …
+        RETURNING``) overrides it and saves the read.
+        """
+        pk = self.create(data, scope=scope)
+        return pk, self.get(pk)
+
+    def update(self, obj: dict[str, Any], data: Any, *, scope: Scope = (), locked: bool = False) -> dict[str, Any]:
         """Change the given fields of ``obj`` and return the updated dict; only those fields change.
 
         A change that would move the row outside ``scope`` is refused (400 naming the field).
+        ``locked=True`` says that ``obj`` was just read by ``get_for_update`` inside
+        the caller's ``atomic()`` (as the controller does): it is not read again.
         """
         pk = obj[self.model.pk_field.name]
         changes = self.validate_fields(data, obj)
+        if locked:
+            return self.write_changes(obj, changes, scope)
         with self.atomic(operation="write"):
-            current = self.get_for_update(pk)
-            if not changes:
-                return current
-            merged = {**current, **changes}
-            self.check_scope(merged, scope)
-            self.run_validators(merged, pk)
-            self.check_foreign_keys(changes)
-            return self.save(pk, changes)
+            return self.write_changes(self.get_for_update(pk), changes, scope)
+
+    def write_changes(self, current: dict[str, Any], changes: dict[str, Any], scope: Scope) -> dict[str, Any]:
+        """Check and store validated ``changes`` of the locked row ``current``; return the updated dict."""
+        if not changes:
+            return current
+        pk = current[self.model.pk_field.name]
+        merged = {**current, **changes}
+        self.check_scope(merged, scope)
+        self.run_validators(merged, pk)
+        self.check_foreign_keys(changes)
+        return self.save(pk, changes)
 
     def delete(self, identifier: Any) -> None:
         """Remove the object, or raise ``NotFound``; a referenced object is a ``Conflict``."""

@@ -39,13 +39,14 @@ from .orm_fields import derive_model, field_from_django
 from .orm_relations import ManyToMany
 from .orm_sql import CaseFold, install_sqlite_functions, lookup_expression, order_term
 from .orm_values import key_reader, reader, writer
+from .orm_returning import ReturningWrites
 from .orm_writes import ModelWrites
 from .query import AllOf, AnyOf, Condition, Filter, Ordering
 
 __all__ = ["CaseFold", "DjangoModelDataStore", "derive_model", "field_from_django", "install_sqlite_functions"]
 
 
-class DjangoModelDataStore(ModelWrites, DataStore):
+class DjangoModelDataStore(ReturningWrites, ModelWrites, DataStore):
     """Serve a Django model class or QuerySet; see the module docstring."""
 
     requires_database = True
@@ -102,6 +103,7 @@ class DjangoModelDataStore(ModelWrites, DataStore):
         self.not_null = frozenset(name for name in self.attnames if not self.django_fields[name].null)
         # Each read shape's SQL, compiled once by Django (``orm_compiled``); compiled=False keeps the plain path.
         self.compiled = CompiledReads(self) if compiled else None
+        self.prepare_returning()
 
     def derive_model(self) -> Model:
         return derive_model(self.model_class, **self.exposure)
@@ -304,21 +306,29 @@ class DjangoModelDataStore(ModelWrites, DataStore):
         return self.rows_out(rows, self.read_db)[0]
 
     def get_for_update(self, identifier: Any) -> dict[str, Any]:
-        """Lock the row (``SELECT ... FOR UPDATE``) and return it as the window shows it."""
+        """Lock the row (``SELECT ... FOR UPDATE``) and return it as the window shows it: one statement.
+
+        A window PostgreSQL cannot lock through (``DISTINCT``, grouping) locks the
+        row by its pk first, then reads it through the window.
+        """
         key = self.pk_value(identifier)
         alias = self.write_db
-        locking = self.model_class._base_manager.using(alias).filter(pk=key)
-        if connections[alias].features.has_select_for_update_of:
-            locking = locking.select_for_update(of=("self",))
+        query = self.queryset.query
+        if query.distinct or query.group_by is not None or query.combinator:
+            if not self.lock(self.model_class._base_manager.using(alias).filter(pk=key)).values_list("pk"):
+                raise self.not_found(identifier)
+            rows = list(self.values(self.queryset.using(alias).filter(pk=key))[:1])
         else:
-            locking = locking.select_for_update()
-        if not list(locking.values_list("pk", flat=True)):
-            raise self.not_found(identifier)
-        # Read it back through the window, on the connection that holds the lock.
-        rows = list(self.values(self.queryset.using(alias).filter(pk=key))[:1])
+            rows = list(self.values(self.lock(self.queryset.using(alias).filter(pk=key)))[:1])
         if not rows:
             raise self.not_found(identifier)
         return self.rows_out(rows, alias)[0]
+
+    def lock(self, queryset: models.QuerySet) -> models.QuerySet:
+        """Return ``queryset`` locking the rows of this store's table (not those of joined tables) until the commit."""
+        if connections[queryset.db].features.has_select_for_update_of:
+            return queryset.select_for_update(of=("self",))
+        return queryset.select_for_update()
 
     def read_back(self, key: Any) -> dict[str, Any]:
         """Return a row just written, as stored (outside the window or not), on the writing connection."""
@@ -372,6 +382,21 @@ class DjangoModelDataStore(ModelWrites, DataStore):
 
     def insert(self, data: dict[str, Any]) -> Any:
         return self.wire_pk(super().insert(data))
+
+    def create_and_get(self, data: Any, *, scope: Sequence[Filter] = ()) -> tuple[Any, dict[str, Any]]:
+        """Create with one ``INSERT … RETURNING`` where the database checks what a create promises (``orm_returning``)."""
+        if not self.one_statement_create(data):
+            return super().create_and_get(data, scope=scope)
+        cleaned = self.validate(data)
+        self.check_scope(cleaned, scope)
+        key = self.database_checked_key(cleaned)
+        if key is False:
+            with self.atomic(operation="write"):
+                self.check_foreign_keys(cleaned)
+                pk = self.insert(cleaned)
+            return pk, self.get(pk)
+        pk, row = self.insert_returning(cleaned, key or None)
+        return self.wire_pk(pk), row
 
     def validation_error(self, error: ValidationError, kind: type[BadRequest] | type[Conflict]) -> Exception:
         return validation_error(error, kind, self.django_fields)

@@ -48,6 +48,8 @@ class ModelWrites:
     to_db: Callable[[str, Any], Any]
     read_back: Callable[[Any], dict[str, Any]]
     integrity_error: Callable[[Any, str | None], Exception]
+    update_returning: Callable[[Any, dict[str, Any]], dict[str, Any] | None]
+    refusals: Callable[[], Any]
     validation_error: Callable[[ValidationError, type[BadRequest] | type[Conflict]], Exception]
 
     # Checks before a write ---------------------------------------------------------------
@@ -98,7 +100,8 @@ class ModelWrites:
 
     # DataStore hooks ----------------------------------------------------------------------
 
-    def insert(self, data: dict[str, Any]) -> Any:
+    def build_instance(self, data: dict[str, Any]) -> tuple[models.Model, list[str], dict[str, Any]]:
+        """Return the unsaved instance of a validated row, the fields it writes and its many-to-many lists."""
         pk = self.model.pk_field
         meta = self.model_class._meta
         values: dict[str, Any] = {}
@@ -121,7 +124,10 @@ class ModelWrites:
             written.append(name)
         if pk.assigned_by_store and isinstance(meta.pk, models.UUIDField) and not meta.pk.has_default():
             values[meta.pk.attname] = uuid.uuid4()
-        instance = self.model_class(**values)
+        return self.model_class(**values), written, links
+
+    def insert(self, data: dict[str, Any]) -> Any:
+        instance, written, links = self.build_instance(data)
         self.clean(instance, written)
         with self.discarding_files(instance, written):
             self.write(instance, force_insert=True)
@@ -130,6 +136,9 @@ class ModelWrites:
         return instance.pk
 
     def save(self, identifier: Any, changes: dict[str, Any]) -> dict[str, Any]:
+        returned = self.update_returning(identifier, changes)
+        if returned is not None:
+            return returned
         instance = self.model_class._base_manager.using(self.write_db).get(pk=identifier)
         columns = [name for name in changes if name not in self.many]
         for name in columns:
@@ -204,14 +213,9 @@ class ModelWrites:
                 raise self.validation_error(error, kind) from None
 
     def write(self, instance: models.Model, **save_options: Any) -> None:
-        try:
-            # A savepoint: a refused statement must not poison a caller's transaction (PostgreSQL).
-            with transaction.atomic(using=self.write_db):
-                instance.save(using=self.write_db, **save_options)
-        except IntegrityError as error:
-            raise self.integrity_error(error, "write") from None
-        except DataError as error:
-            raise BadRequest(f"The database refused a value: {error}".strip()) from None
+        # No savepoint of its own: every write runs inside the store's atomic(), which rolls back a refusal whole.
+        with self.refusals():
+            instance.save(using=self.write_db, **save_options)
 
     def discarding_files(self, instance: models.Model, names: list[str]) -> DiscardFiles:
         """Return a context that deletes the files this write stored if the write fails after storing them."""
