@@ -10,8 +10,8 @@ prove nothing).
 from __future__ import annotations
 
 import datetime
-import json
 import decimal
+import json
 import uuid
 from typing import Any
 

@@ -37,9 +37,9 @@ from .orm_compiled import CompiledReads, Fallback
 from .orm_errors import integrity_error, validation_error
 from .orm_fields import derive_model, field_from_django
 from .orm_relations import ManyToMany
+from .orm_returning import ReturningWrites
 from .orm_sql import CaseFold, install_sqlite_functions, lookup_expression, order_term
 from .orm_values import key_reader, reader, writer
-from .orm_returning import ReturningWrites
 from .orm_writes import ModelWrites
 from .query import AllOf, AnyOf, Condition, Filter, Ordering
 
@@ -382,21 +382,6 @@ class DjangoModelDataStore(ReturningWrites, ModelWrites, DataStore):
 
     def insert(self, data: dict[str, Any]) -> Any:
         return self.wire_pk(super().insert(data))
-
-    def create_and_get(self, data: Any, *, scope: Sequence[Filter] = ()) -> tuple[Any, dict[str, Any]]:
-        """Create with one ``INSERT … RETURNING`` where the database checks what a create promises (``orm_returning``)."""
-        if not self.one_statement_create(data):
-            return super().create_and_get(data, scope=scope)
-        cleaned = self.validate(data)
-        self.check_scope(cleaned, scope)
-        key = self.database_checked_key(cleaned)
-        if key is False:
-            with self.atomic(operation="write"):
-                self.check_foreign_keys(cleaned)
-                pk = self.insert(cleaned)
-            return pk, self.get(pk)
-        pk, row = self.insert_returning(cleaned, key or None)
-        return self.wire_pk(pk), row
 
     def validation_error(self, error: ValidationError, kind: type[BadRequest] | type[Conflict]) -> Exception:
         return validation_error(error, kind, self.django_fields)

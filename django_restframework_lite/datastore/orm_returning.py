@@ -37,7 +37,9 @@ from django.db.models import signals
 from ..exceptions import BadRequest
 from ..models import Model
 from ..models.base import invalid_message
+from .base import DataStore
 from .orm_relations import ManyToMany
+from .query import Filter
 
 __all__ = ["ReturningWrites"]
 
@@ -137,6 +139,21 @@ class ReturningWrites:
                     or column != target.model.pk_field.name or django_field.target_field.primary_key is False):
                 return False
         return field, cleaned[field.name]
+
+    def create_and_get(self, data: Any, *, scope: Sequence[Filter] = ()) -> tuple[Any, dict[str, Any]]:
+        """Create with one ``INSERT … RETURNING`` where the database checks what a create promises (``orm_returning``)."""
+        if not self.one_statement_create(data):
+            return DataStore.create_and_get(self, data, scope=scope)  # type: ignore[arg-type]
+        cleaned = self.validate(data)
+        self.check_scope(cleaned, scope)
+        key = self.database_checked_key(cleaned)
+        if key is False:
+            with self.atomic(operation="write"):
+                self.check_foreign_keys(cleaned)
+                pk = self.insert(cleaned)
+            return pk, self.get(pk)
+        pk, row = self.insert_returning(cleaned, key or None)
+        return self.wire_pk(pk), row
 
     def insert_returning(self, cleaned: dict[str, Any], key: tuple[Any, Any] | None) -> tuple[Any, dict[str, Any]]:
         """Insert the row with one statement; return its wire pk and the row as stored."""

@@ -17,7 +17,7 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
-from django.db import DataError, IntegrityError, connections, models, transaction
+from django.db import IntegrityError, connections, models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 
 from ..exceptions import BadRequest, Conflict
