@@ -46,7 +46,7 @@ from .datastore import DataStore
 from .dispatcher import WSGIDispatcher
 from .exceptions import BadRequest, Unauthorized, UnsupportedMediaType
 from .hooks import Hooks
-from .listing import parent_key, select
+from .listing import parent_key, read_columns, select
 from .models import FieldError, Model
 from .models.forms import form_data
 from .relations import EXPAND_KEY, SEARCH_KEY, Relations
@@ -290,7 +290,7 @@ class Controller(Hooks):
         ``parent`` is ``(hop, identifier)`` on a nested route: only that parent's children.
         """
         keep = self.partial.get_fields(query, self.selectable) if self.partial is not None else None
-        selection = select(self, request, query, parent)
+        selection = select(self, request, query, parent, read_columns(self, keep, view, query))
         selection.meta["filters"] = selection.filters
         formaters = view.formaters
         object_list = []

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
@@ -176,23 +176,28 @@ class DjangoModelDataStore(ReturningWrites, ModelWrites, DataStore):
         return {
             name: value if convert is None or value is None else convert(value)
             for name, attname, convert in self.readers
+            if attname in row
             for value in (row[attname],)
         }
 
-    def rows_out(self, rows: list[dict[str, Any]], alias: str) -> list[dict[str, Any]]:
+    def rows_out(self, rows: list[dict[str, Any]], alias: str, columns: frozenset[str] | None = None
+                 ) -> list[dict[str, Any]]:
         """Return ``.values()`` rows in wire form, with their many-to-many lists (one query per field)."""
         objects = [self.from_db(row) for row in rows]
         if self.many and rows:
             for name, many in self.many.items():
+                if columns is not None and name not in columns:
+                    continue
                 linked = many.read(alias, [row[many.outer] for row in rows])
                 for obj, row in zip(objects, rows, strict=True):
                     obj[name] = linked[row[many.outer]]
         return objects
 
-    def values(self, queryset: models.QuerySet) -> models.QuerySet:
-        """Select the exposed columns (and the key of every many-to-many field's links)."""
-        names = list(self.attnames.values())
-        names += [many.outer for many in self.many.values() if many.outer not in names]
+    def values(self, queryset: models.QuerySet, columns: frozenset[str] | None = None) -> models.QuerySet:
+        """Select the exposed columns, or only ``columns`` (and the key of every many-to-many field's links)."""
+        names = [attname for name, attname in self.attnames.items() if columns is None or name in columns]
+        names += [many.outer for name, many in self.many.items()
+                  if many.outer not in names and (columns is None or name in columns)]
         return queryset.values(*names)
 
     def pk_value(self, identifier: Any) -> Any:
@@ -315,9 +320,8 @@ class DjangoModelDataStore(ReturningWrites, ModelWrites, DataStore):
         alias = self.write_db
         query = self.queryset.query
         if query.distinct or query.group_by is not None or query.combinator:
-            if not self.lock(self.model_class._base_manager.using(alias).filter(pk=key)).values_list("pk"):
-                raise self.not_found(identifier)
-            rows = list(self.values(self.queryset.using(alias).filter(pk=key))[:1])
+            locked = self.lock(self.model_class._base_manager.using(alias).filter(pk=key)).values_list("pk")
+            rows = list(self.values(self.queryset.using(alias).filter(pk=key))[:1]) if locked else []
         else:
             rows = list(self.values(self.lock(self.queryset.using(alias).filter(pk=key)))[:1])
         if not rows:
@@ -326,26 +330,31 @@ class DjangoModelDataStore(ReturningWrites, ModelWrites, DataStore):
 
     def lock(self, queryset: models.QuerySet) -> models.QuerySet:
         """Return ``queryset`` locking the rows of this store's table (not those of joined tables) until the commit."""
-        if connections[queryset.db].features.has_select_for_update_of:
-            return queryset.select_for_update(of=("self",))
-        return queryset.select_for_update()
+        of = ("self",) if connections[queryset.db].features.has_select_for_update_of else ()
+        return queryset.select_for_update(of=of)
 
     def read_back(self, key: Any) -> dict[str, Any]:
         """Return a row just written, as stored (outside the window or not), on the writing connection."""
         alias = self.write_db
         return self.rows_out(list(self.values(self.model_class._base_manager.using(alias).filter(pk=key))), alias)[0]
 
-    def fetch(
-        self, conditions: Sequence[Filter], ordering: list[Ordering], offset: int, count: int | None
-    ) -> list[dict[str, Any]]:
+    def fetch(self, conditions: Sequence[Filter], ordering: list[Ordering], offset: int, count: int | None
+              ) -> list[dict[str, Any]]:
+        return self.fetch_some(conditions, ordering, offset, count, None)
+
+    def fetch_some(self, conditions: Sequence[Filter], ordering: list[Ordering], offset: int, count: int | None,
+                   columns: Collection[str] | None) -> list[dict[str, Any]]:
+        """Read only ``columns`` (``?fields=``), with the pk and the ordering's fields; None reads every field."""
+        selected = None if columns is None else frozenset(columns).union(
+            [self.model.pk_field.name], [order.name for order in ordering])
         if self.compiled is not None:
             try:
-                return self.compiled.rows(conditions, ordering, offset, count, self.read_db)
+                return self.compiled.rows(conditions, ordering, offset, count, self.read_db, selected)
             except Fallback:
                 pass
         queryset = self.matching(conditions).order_by(*self.order_expressions(ordering, self.read_db))
         end = None if count is None else offset + count
-        return self.rows_out(list(self.values(queryset)[offset:end]), self.read_db)
+        return self.rows_out(list(self.values(queryset, selected)[offset:end]), self.read_db, selected)
 
     def count_matching(self, conditions: Sequence[Filter]) -> int:
         if self.compiled is not None:

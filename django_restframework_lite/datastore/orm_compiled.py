@@ -30,7 +30,7 @@ parameters are those Django compiled the first time: see ``compiled=False``.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import connections, models
@@ -41,9 +41,6 @@ from django.db.models.sql.compiler import SQLCompiler
 
 from .orm_sql import COMPARISONS, CaseFold
 from .query import AllOf, AnyOf, Filter, Ordering
-
-if TYPE_CHECKING:
-    from .orm import DjangoModelDataStore
 
 __all__ = ["LINK_KEY", "CompiledReads", "Fallback"]
 
@@ -76,7 +73,7 @@ class Statement:
 class CompiledReads:
     """The compiled reads of one ``DjangoModelDataStore``: pages, counts and details by pk."""
 
-    def __init__(self, store: DjangoModelDataStore) -> None:
+    def __init__(self, store: Any) -> None:  # a DjangoModelDataStore (which imports this module)
         self.store = store
         self.shapes: dict[tuple[Any, ...], Statement | None] = {}
         query = store.queryset.query
@@ -142,12 +139,12 @@ class CompiledReads:
     # Statements -------------------------------------------------------------------------
 
     def statement(self, key: tuple[Any, ...], build: Callable[[], models.QuerySet], params: list[Any],
-                  fragments: list[Any], alias: str, decoded: bool) -> Statement:
+                  fragments: list[Any], alias: str, decoded: bool, columns: frozenset[str] | None = None) -> Statement:
         """Return the kept statement of ``key``, compiling it from ``build()`` the first time."""
         try:
             found = self.shapes[key]
         except KeyError:
-            found = self.compile(build(), params, fragments, alias, decoded)
+            found = self.compile(build(), params, fragments, alias, decoded, columns)
             if len(self.shapes) < MAX_SHAPES:
                 self.shapes[key] = found
         if found is None:
@@ -155,7 +152,7 @@ class CompiledReads:
         return found
 
     def compile(self, queryset: models.QuerySet, params: list[Any], fragments: list[Any], alias: str,
-                decoded: bool) -> Statement | None:
+                decoded: bool, columns: frozenset[str] | None) -> Statement | None:
         """Let Django compile ``queryset``; keep it when its parameters end with the conditions' ones."""
         compiler = queryset.query.get_compiler(using=alias)
         try:
@@ -170,9 +167,9 @@ class CompiledReads:
             return None
         if " LIMIT " in sql.upper() or " OFFSET " in sql.upper():
             return None
-        return Statement(sql, django_params[:split], self.decoder(compiler) if decoded else None)
+        return Statement(sql, django_params[:split], self.decoder(compiler, columns) if decoded else None)
 
-    def decoder(self, compiler: SQLCompiler) -> Decoder:
+    def decoder(self, compiler: SQLCompiler, columns: frozenset[str] | None) -> Decoder:
         """Return what turns one fetched tuple into the row in wire form, in one pass per column.
 
         Each column's function is Django's converters (as ``.values()`` applies
@@ -195,8 +192,9 @@ class CompiledReads:
                 return lambda value: None if value is None else reader(value)
             return lambda value: None if (value := django(value)) is None else reader(value)
 
-        steps = [(name, position[attname], column(position[attname], reader)) for name, attname, reader in store.readers]
-        outers = dict.fromkeys(many.outer for many in store.many.values())
+        steps = [(name, position[attname], column(position[attname], reader))
+                 for name, attname, reader in store.readers if columns is None or name in columns]
+        outers = dict.fromkeys(many.outer for name, many in store.many.items() if columns is None or name in columns)
         steps += [(LINK_KEY + outer, position[outer], column(position[outer], None)) for outer in outers]
 
         def decode(row: Sequence[Any]) -> Row:
@@ -206,27 +204,29 @@ class CompiledReads:
 
     # Reads ------------------------------------------------------------------------------
 
-    def link_rows(self, objects: list[dict[str, Any]], alias: str) -> list[dict[str, Any]]:
+    def link_rows(self, objects: list[dict[str, Any]], alias: str, columns: frozenset[str] | None
+                  ) -> list[dict[str, Any]]:
         """Add the many-to-many lists to rows the compiled path decoded (their link keys are dropped)."""
-        if not self.store.many:
+        many_fields = {name: many for name, many in self.store.many.items() if columns is None or name in columns}
+        if not many_fields:
             return objects
-        for name, many in self.store.many.items():
+        for name, many in many_fields.items():
             key = LINK_KEY + many.outer
             linked = many.read(alias, [obj[key] for obj in objects]) if objects else {}
             for obj in objects:
                 obj[name] = linked[obj[key]]
         for obj in objects:
-            for many in self.store.many.values():
+            for many in many_fields.values():
                 obj.pop(LINK_KEY + many.outer, None)
         return objects
 
     def rows(self, conditions: Sequence[Filter], ordering: list[Ordering], offset: int,
-             count: int | None, alias: str) -> list[Row]:
-        """Return one page in wire form, with its many-to-many lists; raise ``Fallback``."""
-        return self.link_rows(self.fetch(conditions, ordering, offset, count, alias), alias)
+             count: int | None, alias: str, columns: frozenset[str] | None = None) -> list[Row]:
+        """Return one page in wire form (only ``columns`` when given), with its many-to-many lists; raise ``Fallback``."""
+        return self.link_rows(self.fetch(conditions, ordering, offset, count, alias, columns), alias, columns)
 
     def fetch(self, conditions: Sequence[Filter], ordering: list[Ordering], offset: int,
-              count: int | None, alias: str) -> list[Row]:
+              count: int | None, alias: str, columns: frozenset[str] | None = None) -> list[Row]:
         """Return the ``.values()`` rows of one page, as the plain path reads them; raise ``Fallback``."""
         store = self.store
         if not self.usable or connections[alias].vendor not in VENDORS:
@@ -238,12 +238,13 @@ class CompiledReads:
         for condition in conditions:
             self.render(condition, alias, fragments, params)
         order_key = tuple((order.name, order.descending) for order in ordering)
-        key = ("rows", alias, tuple(fragments), order_key, count is None, offset == 0)
+        key = ("rows", alias, tuple(fragments), order_key, count is None, offset == 0, columns)
 
         def build() -> models.QuerySet:
-            return store.values(store.matching(conditions).order_by(*store.order_expressions(ordering, alias)))
+            ordered = store.matching(conditions).order_by(*store.order_expressions(ordering, alias))
+            return store.values(ordered, columns)
 
-        statement = self.statement(key, build, params, fragments, alias, decoded=True)
+        statement = self.statement(key, build, params, fragments, alias, decoded=True, columns=columns)
         sql, bound = statement.sql, [*statement.prefix, *params]
         if count is not None:
             sql += " LIMIT %s"
