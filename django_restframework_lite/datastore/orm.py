@@ -54,7 +54,7 @@ class DjangoModelDataStore(ReturningWrites, ModelWrites, DataStore):
 
     def __init__(
         self,
-        ressource_config: type[models.Model] | models.QuerySet,
+        ressource_config: type[models.Model] | models.QuerySet[Any],
         model: Any = None,
         *,
         validators: Any = (),
@@ -108,7 +108,7 @@ class DjangoModelDataStore(ReturningWrites, ModelWrites, DataStore):
     def derive_model(self) -> Model:
         return derive_model(self.model_class, **self.exposure)
 
-    def django_field_for(self, field: Field) -> models.Field:
+    def django_field_for(self, field: Field) -> models.Field[Any, Any]:
         meta = self.model_class._meta
         if field is self.model.pk_field:
             return meta.pk
@@ -193,7 +193,7 @@ class DjangoModelDataStore(ReturningWrites, ModelWrites, DataStore):
                     obj[name] = linked[row[many.outer]]
         return objects
 
-    def values(self, queryset: models.QuerySet, columns: frozenset[str] | None = None) -> models.QuerySet:
+    def values(self, queryset: models.QuerySet[Any], columns: frozenset[str] | None = None) -> models.QuerySet[Any]:
         """Select the exposed columns, or only ``columns`` (and the key of every many-to-many field's links)."""
         names = [attname for name, attname in self.attnames.items() if columns is None or name in columns]
         names += [many.outer for name, many in self.many.items()
@@ -287,7 +287,7 @@ class DjangoModelDataStore(ReturningWrites, ModelWrites, DataStore):
         rows = self.matching(conditions).filter(**{self.attnames[column]: models.OuterRef(fk)})
         return models.Subquery(rows.annotate(drfl_related=value).values("drfl_related")[:1])
 
-    def matching(self, conditions: Sequence[Filter]) -> models.QuerySet:
+    def matching(self, conditions: Sequence[Filter]) -> models.QuerySet[Any]:
         alias = self.read_db
         return self.queryset.filter(*[self.expression(condition, alias) for condition in conditions])
 
@@ -328,7 +328,7 @@ class DjangoModelDataStore(ReturningWrites, ModelWrites, DataStore):
             raise self.not_found(identifier)
         return self.rows_out(rows, alias)[0]
 
-    def lock(self, queryset: models.QuerySet) -> models.QuerySet:
+    def lock(self, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
         """Return ``queryset`` locking the rows of this store's table (not those of joined tables) until the commit."""
         of = ("self",) if connections[queryset.db].features.has_select_for_update_of else ()
         return queryset.select_for_update(of=of)

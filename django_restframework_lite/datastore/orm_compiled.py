@@ -138,7 +138,7 @@ class CompiledReads:
 
     # Statements -------------------------------------------------------------------------
 
-    def statement(self, key: tuple[Any, ...], build: Callable[[], models.QuerySet], params: list[Any],
+    def statement(self, key: tuple[Any, ...], build: Callable[[], models.QuerySet[Any]], params: list[Any],
                   fragments: list[Any], alias: str, decoded: bool, columns: frozenset[str] | None = None) -> Statement:
         """Return the kept statement of ``key``, compiling it from ``build()`` the first time."""
         try:
@@ -151,7 +151,7 @@ class CompiledReads:
             raise Fallback("a shape the plain path answers")
         return found
 
-    def compile(self, queryset: models.QuerySet, params: list[Any], fragments: list[Any], alias: str,
+    def compile(self, queryset: models.QuerySet[Any], params: list[Any], fragments: list[Any], alias: str,
                 decoded: bool, columns: frozenset[str] | None) -> Statement | None:
         """Let Django compile ``queryset``; keep it when its parameters end with the conditions' ones."""
         compiler = queryset.query.get_compiler(using=alias)
@@ -240,7 +240,7 @@ class CompiledReads:
         order_key = tuple((order.name, order.descending) for order in ordering)
         key = ("rows", alias, tuple(fragments), order_key, count is None, offset == 0, columns)
 
-        def build() -> models.QuerySet:
+        def build() -> models.QuerySet[Any]:
             ordered = store.matching(conditions).order_by(*store.order_expressions(ordering, alias))
             return store.values(ordered, columns)
 

@@ -7,6 +7,7 @@ name the fields as clients know them (``address``, not ``address_id``).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, models
@@ -22,7 +23,7 @@ _KEY_DETAIL = re.compile(r"^Key \((.+?)\)=")
 
 
 def validation_error(
-    error: ValidationError, kind: type[BadRequest] | type[Conflict], django_fields: dict[str, models.Field]
+    error: ValidationError, kind: type[BadRequest] | type[Conflict], django_fields: dict[str, models.Field[Any, Any]]
 ) -> Exception:
     """Turn Django's ``ValidationError`` into a 400 (``kind`` BadRequest) or 409 naming the API fields."""
     by_django_name = {django_field.name: name for name, django_field in django_fields.items()}
@@ -39,7 +40,7 @@ def validation_error(
 
 
 def integrity_error(
-    error: DatabaseError, operation: str | None, django_fields: dict[str, models.Field], foreign_keys: list[str]
+    error: DatabaseError, operation: str | None, django_fields: dict[str, models.Field[Any, Any]], foreign_keys: list[str]
 ) -> Exception:
     """Turn a constraint failure into the 400/409 a client should see."""
     cause = error.__cause__

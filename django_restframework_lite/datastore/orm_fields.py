@@ -27,7 +27,7 @@ from .. import models as api_models
 from ..models import Field, Model
 
 
-def _range_from_validators(django_field: models.Field) -> tuple[int | None, int | None]:
+def _range_from_validators(django_field: models.Field[Any, Any]) -> tuple[int | None, int | None]:
     """Return the tightest (min, max) the Django field accepts: its validators and the database's range."""
     low: int | None = None
     high: int | None = None
@@ -42,12 +42,12 @@ def _range_from_validators(django_field: models.Field) -> tuple[int | None, int 
     return low, high
 
 
-def fills_itself(django_field: models.Field) -> bool:
+def fills_itself(django_field: models.Field[Any, Any]) -> bool:
     """Tell whether Django gives the field its value on save (``auto_now`` / ``auto_now_add``)."""
     return bool(getattr(django_field, "auto_now", False) or getattr(django_field, "auto_now_add", False))
 
 
-def is_read_only(django_field: models.Field) -> bool:
+def is_read_only(django_field: models.Field[Any, Any]) -> bool:
     """Tell whether a client may not write the field, as Django's ModelForm would leave it out.
 
     ``auto_now``/``auto_now_add`` fields are not editable either: Django sets them.
@@ -55,7 +55,7 @@ def is_read_only(django_field: models.Field) -> bool:
     return not django_field.editable or fills_itself(django_field)
 
 
-def describe(django_field: models.Field) -> str:
+def describe(django_field: models.Field[Any, Any]) -> str:
     model = getattr(django_field, "model", None)
     owner = f"{model.__name__}." if model is not None else ""
     return f"{owner}{django_field.name} ({type(django_field).__name__})"
@@ -63,10 +63,10 @@ def describe(django_field: models.Field) -> str:
 
 # Scalar fields ---------------------------------------------------------------------------------
 
-Builder = Callable[[models.Field], tuple[type[Field], dict[str, Any]]]
+Builder = Callable[["models.Field[Any, Any]"], tuple[type[Field], dict[str, Any]]]
 
 
-def _integer(django_field: models.Field) -> tuple[type[Field], dict[str, Any]]:
+def _integer(django_field: models.Field[Any, Any]) -> tuple[type[Field], dict[str, Any]]:
     low, high = _range_from_validators(django_field)
     return api_models.IntegerField, {"min_value": low, "max_value": high}
 
@@ -76,7 +76,7 @@ def _text(cls: type[Field]) -> Builder:
 
 
 # Subclasses first: a DateTimeField is a DateField, an EmailField a CharField, an ImageField a FileField.
-SCALARS: list[tuple[type[models.Field], Builder]] = [
+SCALARS: list[tuple[type[models.Field[Any, Any]], Builder]] = [
     (models.BooleanField, lambda f: (api_models.BooleanField, {})),
     (models.IntegerField, _integer),
     (models.FloatField, lambda f: (api_models.FloatField, {})),
@@ -106,7 +106,7 @@ BY_INTERNAL_TYPE: dict[str, Builder] = {
 }
 
 
-def scalar(django_field: models.Field) -> tuple[type[Field], dict[str, Any]]:
+def scalar(django_field: models.Field[Any, Any]) -> tuple[type[Field], dict[str, Any]]:
     """Return the API field class of a Django field that holds one value, and the options of its type."""
     for django_type, builder in SCALARS:
         if isinstance(django_field, django_type):
@@ -126,7 +126,7 @@ def scalar(django_field: models.Field) -> tuple[type[Field], dict[str, Any]]:
 # Keys ------------------------------------------------------------------------------------------
 
 
-def pk_item(target: models.Field) -> Field:
+def pk_item(target: models.Field[Any, Any]) -> Field:
     """Return the API field of one value of ``target``, the column a foreign key or a link holds."""
     if isinstance(target, models.UUIDField):
         return api_models.UUIDField(target.name)
@@ -135,7 +135,7 @@ def pk_item(target: models.Field) -> Field:
     return api_models.IntegerField(target.name)
 
 
-def foreign_key(django_field: models.ForeignKey, options: dict[str, Any]) -> Field:
+def foreign_key(django_field: models.ForeignKey[Any, Any], options: dict[str, Any]) -> Field:
     """A ``ForeignKey`` or ``OneToOneField``: the class follows the type of the column it refers to."""
     target = django_field.target_field
     foreign = {"table": django_field.related_model._meta.model_name, "column": target.name}
@@ -147,7 +147,7 @@ def foreign_key(django_field: models.ForeignKey, options: dict[str, Any]) -> Fie
     return api_models.IntForeign(name=django_field.name, foreign=foreign, **options)
 
 
-def many_to_many(django_field: models.ManyToManyField, *, read_only: bool) -> Field:
+def many_to_many(django_field: models.ManyToManyField[Any, Any], *, read_only: bool) -> Field:
     """A ``ManyToManyField``: a list of the target's pks, read-only through a custom ``through`` model."""
     related = django_field.related_model
     custom_through = not django_field.remote_field.through._meta.auto_created
@@ -163,7 +163,7 @@ def many_to_many(django_field: models.ManyToManyField, *, read_only: bool) -> Fi
     )
 
 
-def primary_key(django_field: models.Field) -> Field:
+def primary_key(django_field: models.Field[Any, Any]) -> Field:
     name = django_field.name
     description = django_field.help_text or None
     if isinstance(django_field, models.AutoField | models.BigAutoField | models.SmallAutoField):
@@ -185,7 +185,7 @@ def primary_key(django_field: models.Field) -> Field:
 # One field -------------------------------------------------------------------------------------
 
 
-def field_from_django(django_field: models.Field, *, read_only: bool = False) -> Field:
+def field_from_django(django_field: models.Field[Any, Any], *, read_only: bool = False) -> Field:
     """Describe one Django field as an API field (the mapping of API.md sections 2 and 11).
 
     A field that is not editable, or named in ``read_only``, is read-only; the

@@ -27,7 +27,7 @@ __all__ = ["ManyToMany"]
 class ManyToMany:
     """One Django ``ManyToManyField`` served as an API ``ManyToManyField`` (a list of pks)."""
 
-    def __init__(self, django_field: models.ManyToManyField, api_field: ManyToManyField) -> None:
+    def __init__(self, django_field: models.ManyToManyField[Any, Any], api_field: ManyToManyField) -> None:
         self.name = api_field.name
         self.django_field = django_field
         self.api_field = api_field
@@ -43,7 +43,7 @@ class ManyToMany:
         self.related_key = target.target_field.attname
         self.sort_key = api_field.items.sort_key
 
-    def links(self, alias: str) -> models.QuerySet:
+    def links(self, alias: str) -> models.QuerySet[Any]:
         return self.through._base_manager.using(alias)
 
     def read(self, alias: str, keys: list[Any]) -> dict[Any, list[Any]]:

@@ -52,7 +52,7 @@ class ReturningWrites:
     window: bool
     compiled: Any  # None: the store opted out (compiled=False), of these writes too
     validators: list[Any]
-    django_fields: dict[str, models.Field]
+    django_fields: dict[str, models.Field[Any, Any]]
     attnames: dict[str, str]
     many: dict[str, ManyToMany]
     file_names: frozenset[str]
@@ -70,7 +70,7 @@ class ReturningWrites:
     def prepare_returning(self) -> None:
         """Decide once which writes may take one statement, and how a returned row is read."""
         meta = self.model_class._meta
-        self.returned_fields: list[models.Field] = list(meta.concrete_fields)
+        self.returned_fields: list[models.Field[Any, Any]] = list(meta.concrete_fields)
         self.returned_position = {field.attname: index for index, field in enumerate(self.returned_fields)}
         self.returned_readers = [
             (name, self.returned_position[attname], _as_stored(self.django_fields[name], read))
@@ -214,7 +214,7 @@ class ReturningWrites:
         return row
 
 
-def _as_stored(django_field: models.Field, read: Any) -> Any:
+def _as_stored(django_field: models.Field[Any, Any], read: Any) -> Any:
     """Return the reader of a returned value, as a ``SELECT`` of the stored row would read it.
 
     SQLite keeps a whole REAL as an integer on disk and turns it back into a

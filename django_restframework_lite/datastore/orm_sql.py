@@ -84,7 +84,7 @@ def order_term(column: Any, descending: bool, *, c_collation: bool, nullable: bo
     return column.desc(nulls_last=True) if descending else column.asc(nulls_first=True)
 
 
-def window_fields(queryset: models.QuerySet) -> set[str]:
+def window_fields(queryset: models.QuerySet[Any]) -> set[str]:
     """Return the names of the model fields a QuerySet's filters compare."""
     names: set[str] = set()
     pending = list(queryset.query.where.children)

@@ -42,7 +42,7 @@ def _python(cls: type, parse: Converter) -> Converter:
     return lambda value: value if isinstance(value, cls) else parse(value)
 
 
-def writer(django_field: models.Field, api_field: Field) -> Converter | None:
+def writer(django_field: models.Field[Any, Any], api_field: Field) -> Converter | None:
     """Return what turns a wire value of ``api_field`` into the value ``django_field`` takes (None: as is)."""
     if isinstance(django_field, models.DateTimeField):
         return _moment
@@ -78,7 +78,7 @@ def _file_url(django_field: models.FileField) -> Converter:
     return url
 
 
-def reader(django_field: models.Field, api_field: Field) -> Converter | None:
+def reader(django_field: models.Field[Any, Any], api_field: Field) -> Converter | None:
     """Return what turns a value ``.values()`` gives for ``django_field`` into its wire value (None: as is)."""
     if isinstance(django_field, models.DateTimeField):
         return lambda value: format_datetime(value) if isinstance(value, datetime) else value
@@ -101,7 +101,7 @@ def reader(django_field: models.Field, api_field: Field) -> Converter | None:
     return None
 
 
-def key_reader(django_field: models.Field) -> Converter:
+def key_reader(django_field: models.Field[Any, Any]) -> Converter:
     """Return what turns a key of ``django_field`` (a pk, a link's target) into its wire value."""
     if isinstance(django_field, models.UUIDField):
         return str

@@ -36,9 +36,9 @@ class ModelWrites:
 
     model: Model
     model_class: type[models.Model]
-    queryset: models.QuerySet
+    queryset: models.QuerySet[Any]
     window: bool
-    django_fields: dict[str, models.Field]
+    django_fields: dict[str, models.Field[Any, Any]]
     attnames: dict[str, str]
     many: dict[str, ManyToMany]
     write_db: str
