@@ -25,7 +25,7 @@ from __future__ import annotations
 import contextlib
 import json
 from collections.abc import Callable, Collection, Iterator, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import DatabaseError, DataError, IntegrityError, connections, models, router, transaction
@@ -81,10 +81,11 @@ class DjangoModelDataStore(ReturningWrites, ModelWrites, DataStore):
             )
         self.exposure = {"fields": fields, "exclude": exclude, "read_only": read_only}
         # A QuerySet with filters is a window: a write whose row falls outside it is refused.
-        self.window = isinstance(ressource_config, models.QuerySet) and self.queryset.query.has_filters()
+        self.window = isinstance(ressource_config, models.QuerySet) and bool(self.queryset.query.has_filters())
         super().__init__(ressource_config, model, validators=validators, partial=partial)
         self.django_fields = {field.name: self.django_field_for(field) for field in self.model.get_fields()}
-        self.many = {field.name: ManyToMany(self.django_fields[field.name], field) for field in self.model.many_to_many}
+        self.many = {field.name: ManyToMany(cast("models.ManyToManyField[Any, Any]", self.django_fields[field.name]), field)
+                     for field in self.model.many_to_many}
         columns = [field for field in self.model.get_fields() if field.name not in self.many]
         self.attnames = {field.name: self.django_fields[field.name].attname for field in columns}
         self.text_fields = {field.name for field in columns if field.base_type == "string"}
@@ -106,7 +107,7 @@ class DjangoModelDataStore(ReturningWrites, ModelWrites, DataStore):
         self.prepare_returning()
 
     def derive_model(self) -> Model:
-        return derive_model(self.model_class, **self.exposure)
+        return derive_model(self.model_class, **self.exposure)  # type: ignore[arg-type]
 
     def django_field_for(self, field: Field) -> models.Field[Any, Any]:
         meta = self.model_class._meta
@@ -130,13 +131,13 @@ class DjangoModelDataStore(ReturningWrites, ModelWrites, DataStore):
             for name, store in registry.items():
                 if isinstance(store, DjangoModelDataStore) and store.model_class is related:
                     # The same dict is field.options["foreign"]: formaters see the ressource name too.
-                    field.foreign["table"] = name
+                    field.foreign["table"] = name  # type: ignore[attr-defined]
                     break
 
     # Databases and transactions ---------------------------------------------------------
 
     @property
-    def write_db(self) -> str:
+    def write_db(self) -> str:  # type: ignore[override]  # the mixins read it as an attribute
         return router.db_for_write(self.model_class)
 
     @property
@@ -212,7 +213,7 @@ class DjangoModelDataStore(ReturningWrites, ModelWrites, DataStore):
             try:
                 low, high = connections[self.read_db].ops.integer_field_range(internal_type)
             except KeyError:  # not a type the backend bounds
-                low = high = None
+                low, high = None, None
             if low is not None and value < low or high is not None and value > high:
                 raise self.not_found(identifier)
         return value

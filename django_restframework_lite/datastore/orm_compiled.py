@@ -37,6 +37,7 @@ from django.db import connections, models
 from django.db.models.expressions import Col
 from django.db.models.functions import Collate, Left, StrIndex
 from django.db.models.lookups import Exact, GreaterThan
+from django.db.models.sql import Query
 from django.db.models.sql.compiler import SQLCompiler
 
 from .orm_sql import COMPARISONS, CaseFold
@@ -88,7 +89,7 @@ class CompiledReads:
         """Return a compiler of this table on ``alias``: what renders one condition's SQL."""
         compiler = self.compilers.get(alias)
         if compiler is None:
-            query = models.sql.Query(self.store.model_class)
+            query = Query(self.store.model_class)
             compiler = self.compilers[alias] = query.get_compiler(using=alias)
         return compiler
 
@@ -101,14 +102,14 @@ class CompiledReads:
         if lookup in COMPARISONS and c_collation:
             return COMPARISONS[lookup](Collate(column, "C"), value)
         if lookup in ("exact", "in", "isnull", *COMPARISONS):
-            return field.get_lookup(lookup)(column, value)  # type: ignore[misc]
+            return field.get_lookup(lookup)(column, value)
         if lookup == "contains":
             return GreaterThan(StrIndex(column, models.Value(value)), 0)
         if lookup == "icontains":
             return GreaterThan(StrIndex(CaseFold(column), CaseFold(models.Value(value))), 0)
         if lookup == "startswith":
             if not value:
-                return field.get_lookup("isnull")(column, False)  # type: ignore[misc]
+                return field.get_lookup("isnull")(column, False)
             return Exact(Left(column, len(value)), models.Value(value))
         raise Fallback(lookup)
 
@@ -242,7 +243,8 @@ class CompiledReads:
 
         def build() -> models.QuerySet[Any]:
             ordered = store.matching(conditions).order_by(*store.order_expressions(ordering, alias))
-            return store.values(ordered, columns)
+            values: models.QuerySet[Any] = store.values(ordered, columns)
+            return values
 
         statement = self.statement(key, build, params, fragments, alias, decoded=True, columns=columns)
         sql, bound = statement.sql, [*statement.prefix, *params]

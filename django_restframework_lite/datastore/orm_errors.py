@@ -64,8 +64,8 @@ def integrity_error(
         match = _KEY_DETAIL.match(detail)
         columns = match.group(1).split(", ") if match else text.partition(":")[2].split(",")
         by_column = {django_field.column: name for name, django_field in django_fields.items()}
-        names = [by_column.get(column.strip().rpartition(".")[2]) for column in columns]
-        names = [name for name in names if name]
+        found = [by_column.get(column.strip().rpartition(".")[2]) for column in columns]
+        names = [name for name in found if name]
         message = f"{','.join(names)} must be unique" if names else "A ressource with these values already exists."
         return Conflict(message, fields={name: "Already taken." for name in names})
     return BadRequest(f"The database refused this change: {text}")

@@ -63,7 +63,7 @@ def describe(django_field: models.Field[Any, Any]) -> str:
 
 # Scalar fields ---------------------------------------------------------------------------------
 
-Builder = Callable[["models.Field[Any, Any]"], tuple[type[Field], dict[str, Any]]]
+Builder = Callable[[Any], tuple[type[Field], dict[str, Any]]]  # takes the Django field of its row of SCALARS
 
 
 def _integer(django_field: models.Field[Any, Any]) -> tuple[type[Field], dict[str, Any]]:
@@ -111,8 +111,8 @@ def scalar(django_field: models.Field[Any, Any]) -> tuple[type[Field], dict[str,
     for django_type, builder in SCALARS:
         if isinstance(django_field, django_type):
             return builder(django_field)
-    builder = BY_INTERNAL_TYPE.get(django_field.get_internal_type())
-    if builder is None:
+    by_type = BY_INTERNAL_TYPE.get(django_field.get_internal_type())
+    if by_type is None:
         name = django_field.name
         raise ImproperlyConfigured(
             f"DjangoModelDataStore cannot derive a field from {describe(django_field)}: its type is unknown. "
@@ -120,7 +120,7 @@ def scalar(django_field: models.Field[Any, Any]) -> tuple[type[Field], dict[str,
             f"(e.g. models.StringField(name={name!r}) for text, models.JSONField(name={name!r}) for a structure), "
             f"or leave it out with exclude=[{name!r}]."
         )
-    return builder(django_field)
+    return by_type(django_field)
 
 
 # Keys ------------------------------------------------------------------------------------------
@@ -138,7 +138,7 @@ def pk_item(target: models.Field[Any, Any]) -> Field:
 def foreign_key(django_field: models.ForeignKey[Any, Any], options: dict[str, Any]) -> Field:
     """A ``ForeignKey`` or ``OneToOneField``: the class follows the type of the column it refers to."""
     target = django_field.target_field
-    foreign = {"table": django_field.related_model._meta.model_name, "column": target.name}
+    foreign = {"table": str(django_field.related_model._meta.model_name), "column": str(target.name)}
     item = pk_item(target)
     if isinstance(item, api_models.UUIDField):
         return api_models.UUIDForeignKey(name=django_field.name, foreign=foreign, **options)
@@ -149,12 +149,13 @@ def foreign_key(django_field: models.ForeignKey[Any, Any], options: dict[str, An
 
 def many_to_many(django_field: models.ManyToManyField[Any, Any], *, read_only: bool) -> Field:
     """A ``ManyToManyField``: a list of the target's pks, read-only through a custom ``through`` model."""
-    related = django_field.related_model
-    custom_through = not django_field.remote_field.through._meta.auto_created
+    related: Any = django_field.related_model
+    through: Any = django_field.remote_field.through
+    custom_through = not through._meta.auto_created
     read_only = read_only or custom_through or not django_field.editable
     return api_models.ManyToManyField(
         name=django_field.name,
-        foreign={"table": related._meta.model_name, "column": related._meta.pk.name},
+        foreign={"table": str(related._meta.model_name), "column": str(related._meta.pk.name)},
         items=pk_item(related._meta.pk),
         allow_empty=django_field.blank or read_only,
         required=not (django_field.blank or read_only),
@@ -165,7 +166,7 @@ def many_to_many(django_field: models.ManyToManyField[Any, Any], *, read_only: b
 
 def primary_key(django_field: models.Field[Any, Any]) -> Field:
     name = django_field.name
-    description = django_field.help_text or None
+    description = str(django_field.help_text) if django_field.help_text else None
     if isinstance(django_field, models.AutoField | models.BigAutoField | models.SmallAutoField):
         return api_models.PkField(name=name, description=description)
     if isinstance(django_field, models.UUIDField):
@@ -200,7 +201,7 @@ def field_from_django(django_field: models.Field[Any, Any], *, read_only: bool =
         return primary_key(django_field)
     if isinstance(django_field, models.ManyToManyField):
         return many_to_many(django_field, read_only=read_only)
-    if isinstance(django_field, models.GeneratedField):
+    if isinstance(django_field, models.GeneratedField) and django_field.output_field is not None:
         output = copy.copy(django_field.output_field)
         output.set_attributes_from_name(django_field.name)
         output.null, output.blank, output.editable = True, True, False
@@ -283,5 +284,5 @@ def derive_model(
         for django_field in available
         if django_field in chosen
     ]
-    model_type = type(f"{label}Model", (Model,), {"fields": api_fields})
+    model_type: type[Model] = type(f"{label}Model", (Model,), {"fields": api_fields})
     return model_type()

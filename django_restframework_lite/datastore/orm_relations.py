@@ -31,9 +31,9 @@ class ManyToMany:
         self.name = api_field.name
         self.django_field = django_field
         self.api_field = api_field
-        self.through: type[models.Model] = django_field.remote_field.through
-        source = self.through._meta.get_field(django_field.m2m_field_name())
-        target = self.through._meta.get_field(django_field.m2m_reverse_field_name())
+        self.through: type[models.Model] = django_field.remote_field.through  # type: ignore[assignment]
+        source: Any = self.through._meta.get_field(django_field.m2m_field_name())
+        target: Any = self.through._meta.get_field(django_field.m2m_reverse_field_name())
         self.source = source.attname
         self.target = target.attname
         # The column of the served model that the through table's source key holds (its pk, almost always).

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from typing import Any, Literal
 
 from django.db import DataError, IntegrityError, connections, models
 from django.db.models import signals
@@ -38,6 +38,7 @@ from ..exceptions import BadRequest
 from ..models import Model
 from ..models.base import invalid_message
 from .base import DataStore
+from .orm_compiled import CompiledReads
 from .orm_relations import ManyToMany
 from .query import Filter
 
@@ -50,7 +51,7 @@ class ReturningWrites:
     model: Model
     model_class: type[models.Model]
     window: bool
-    compiled: Any  # None: the store opted out (compiled=False), of these writes too
+    compiled: CompiledReads | None  # None: the store opted out (compiled=False), of these writes too
     validators: list[Any]
     django_fields: dict[str, models.Field[Any, Any]]
     attnames: dict[str, str]
@@ -66,6 +67,13 @@ class ReturningWrites:
     to_db: Callable[[str, Any], Any]
     write_links: Callable[[models.Model, dict[str, Any]], None]
     integrity_error: Callable[[Any, str | None], Exception]
+    validate: Callable[[Any], dict[str, Any]]
+    check_scope: Callable[[Any, Sequence[Filter]], None]
+    atomic: Callable[..., contextlib.AbstractContextManager[None]]
+    check_foreign_keys: Callable[[dict[str, Any]], None]
+    insert: Callable[[dict[str, Any]], Any]
+    get: Callable[[Any], dict[str, Any]]
+    wire_pk: Callable[[Any], Any]
 
     def prepare_returning(self) -> None:
         """Decide once which writes may take one statement, and how a returned row is read."""
@@ -121,7 +129,7 @@ class ReturningWrites:
             return True  # the validation's 400 is the same either way
         return not any(data.get(name) for name in [*self.many, *self.file_names])
 
-    def database_checked_key(self, cleaned: dict[str, Any]) -> tuple[Any, Any] | None | bool:
+    def database_checked_key(self, cleaned: dict[str, Any]) -> tuple[Any, Any] | None | Literal[False]:
         """Return the one foreign key (field, value) the constraint checks, None for none, False when it cannot."""
         given = [field for field in self.model.foreign_keys if cleaned.get(field.name) is not None]
         if not given:
@@ -130,7 +138,7 @@ class ReturningWrites:
             return False
         field = given[0]
         django_field = self.django_fields[field.name]
-        if not isinstance(django_field, models.ForeignKey) or not django_field.db_constraint:
+        if not isinstance(django_field, models.ForeignKey) or not getattr(django_field, "db_constraint", False):
             return False
         target = self.registry.get(field.foreign["table"])
         if target is not None:
@@ -152,7 +160,7 @@ class ReturningWrites:
                 self.check_foreign_keys(cleaned)
                 pk = self.insert(cleaned)
             return pk, self.get(pk)
-        pk, row = self.insert_returning(cleaned, key or None)
+        pk, row = self.insert_returning(cleaned, key)
         return self.wire_pk(pk), row
 
     def insert_returning(self, cleaned: dict[str, Any], key: tuple[Any, Any] | None) -> tuple[Any, dict[str, Any]]:

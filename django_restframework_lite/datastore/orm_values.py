@@ -96,7 +96,7 @@ def reader(django_field: models.Field[Any, Any], api_field: Field) -> Converter 
         return _file_url(django_field)
     if isinstance(django_field, models.GenericIPAddressField):
         return api_field.check_type  # PostgreSQL's inet spells addresses its own way
-    if isinstance(django_field, models.GeneratedField):
+    if isinstance(django_field, models.GeneratedField) and django_field.output_field is not None:
         return reader(django_field.output_field, api_field)
     return None
 

@@ -23,6 +23,7 @@ from django.db.models.deletion import ProtectedError, RestrictedError
 from ..exceptions import BadRequest, Conflict
 from ..models import Model
 from ..models.base import invalid_message, missing_message
+from .base import DataStore
 from .orm_fields import fills_itself
 from .orm_relations import ManyToMany
 from .orm_sql import window_fields
@@ -70,7 +71,7 @@ class ModelWrites:
                         "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
                         [_ADVISORY_LOCK_CLASS, self.model_class._meta.db_table],
                     )
-        super().run_validators(data, pk)
+        DataStore.run_validators(self, data, pk)  # type: ignore[arg-type]  # the store is a DataStore
 
     def check_foreign_key_fallback(self, field: Any, value: Any) -> bool:
         """Ask the database whether the referenced row exists: Django defers FK checks to the commit."""
@@ -78,7 +79,7 @@ class ModelWrites:
         if not isinstance(django_field, models.ForeignKey):
             return True
         related = django_field.related_model._base_manager.using(self.write_db)
-        return related.filter(**{django_field.remote_field.field_name: value}).exists()
+        return related.filter(**{str(django_field.remote_field.field_name): value}).exists()
 
     def missing_links_fallback(self, field: Any, pks: list[Any]) -> list[Any]:
         """Ask the database which linked pks name no row of the related model (one query)."""
@@ -207,7 +208,7 @@ class ModelWrites:
             raise self.validation_error(error, Conflict) from None
         for constraint in self.model_class._meta.constraints:
             try:
-                constraint.validate(self.model_class, instance, exclude=unwritten, using=self.write_db)
+                constraint.validate(self.model_class, instance, exclude=set(unwritten), using=self.write_db)
             except ValidationError as error:
                 kind = Conflict if isinstance(constraint, models.UniqueConstraint) else BadRequest
                 raise self.validation_error(error, kind) from None
