@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from django_restframework_lite.pagination import Pagination
+from django_restframework_lite.pagination import CursorPagination, Pagination
 from tests.http_support import mount
 from tests.stores import close_stores, store_controllers
 
@@ -138,3 +138,18 @@ def test_an_update_is_at_most_three_statements_and_if_match_still_holds(items: A
                          HTTP_IF_MATCH=etag)
     assert stale.status_code == 412
     assert client.get(url).json()["name"] == "renamed"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cursor_page_and_an_uncounted_page_are_one_statement(tmp_path: Any, settings: Any, client: Any) -> None:
+    from inventory.models import Item
+
+    Item.objects.bulk_create(Item(name=f"item {n}", quantity=n % 4) for n in range(30))
+    for pagination in (CursorPagination(10), Pagination(10, total="none")):
+        api = mount(settings, store_controllers("orm", tmp_path, item_options={"pagination": pagination}))
+        first, sql = counted(client, "get", "/api/item/?order_by=-quantity")
+        assert first.status_code == 200 and len(sql) == 1, sql
+        following = first.json()["meta"]["next"]
+        response, sql = counted(client, "get", following)
+        assert response.status_code == 200 and len(sql) == 1, sql
+        close_stores(api.registry.values())
