@@ -29,6 +29,7 @@ parameters are those Django compiled the first time: see ``compiled=False``.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -81,16 +82,18 @@ class CompiledReads:
         self.usable = not query.is_sliced and not query.combinator and not query.select_for_update
         self.table = store.model_class._meta.db_table
         self.columns = {name: store.django_fields[name] for name in store.attnames}
-        self.compilers: dict[str, SQLCompiler] = {}
+        # One compiler per database and thread: it renders with that thread's connection.
+        self.compilers: dict[tuple[str, int], SQLCompiler] = {}
 
     # Conditions -------------------------------------------------------------------------
 
     def compiler(self, alias: str) -> SQLCompiler:
         """Return a compiler of this table on ``alias``: what renders one condition's SQL."""
-        compiler = self.compilers.get(alias)
+        key = (alias, threading.get_ident())
+        compiler = self.compilers.get(key)
         if compiler is None:
             query = Query(self.store.model_class)
-            compiler = self.compilers[alias] = query.get_compiler(using=alias)
+            compiler = self.compilers[key] = query.get_compiler(using=alias)
         return compiler
 
     def lookup(self, name: str, lookup: str, value: Any, c_collation: bool) -> Any:
