@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from django_restframework_lite.datastore.validators import UniqueTogether
 from django_restframework_lite.pagination import CursorPagination, Pagination
 from tests.http_support import mount
 from tests.stores import close_stores, store_controllers
@@ -153,3 +154,24 @@ def test_a_cursor_page_and_an_uncounted_page_are_one_statement(tmp_path: Any, se
         response, sql = counted(client, "get", following)
         assert response.status_code == 200 and len(sql) == 1, sql
         close_stores(api.registry.values())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_create_with_validators_checks_in_a_transaction_and_reads_nothing_back(tmp_path: Any, settings: Any,
+                                                                                 client: Any) -> None:
+    from inventory.models import Category, Item
+
+    api = mount(settings, store_controllers("orm", tmp_path, item_ressource_options={
+        "validators": [UniqueTogether("name", "size")]}))
+    category = Category.objects.create(name="tools")
+    body = {"name": "twice", "quantity": 1, "category": category.pk}
+    response, sql = counted(client, "post", "/api/item/", body)
+    assert response.status_code == 201, response.content
+    assert response.json() == client.get(f"/api/item/{response.json()['id']}/").json()
+    assert sql[-1].upper().startswith("INSERT") and "RETURNING" in sql[-1].upper(), sql  # no read-back SELECT
+    again, _ = counted(client, "post", "/api/item/", body)
+    assert again.status_code == 400 and again.json()["error"] == "name,size must be unique together"
+    missing, _ = counted(client, "post", "/api/item/", {**body, "name": "other", "category": 99999})
+    assert missing.json() == {"error": "category does not validate", "fields": {"category": "No category matches 99999."}}
+    assert Item.objects.count() == 1
+    close_stores(api.registry.values())

@@ -19,7 +19,11 @@ store's readers), so the answer is the row as stored, as the read-back gave it:
 - not inside a caller's transaction, where the constraint would only be checked
   at its commit.
 
-Anything else takes the path with the transaction. An update of a row already
+Otherwise the checks (validators, unique fields, foreign keys by ``SELECT``)
+and the insert run in one transaction, and the insert still returns the row
+(no read-back), unless the model expects ``Model.save()``, the store is a
+window, the body carries many-to-many lists or files, or the table has a parent
+(multi-table inheritance): those keep ``save()`` and the read-back. An update of a row already
 locked by the controller is one ``UPDATE … WHERE pk = %s RETURNING`` (no reload of
 the instance, no read-back) under the same conditions, minus the foreign-key
 ones: its foreign keys are still checked first, inside the transaction.
@@ -84,8 +88,11 @@ class ReturningWrites:
             (name, self.returned_position[attname], _as_stored(self.django_fields[name], read))
             for name, attname, read in self.readers
         ]
-        self.plain_table = not (
-            meta.parents or meta.order_with_respect_to or meta.constraints or meta.unique_together
+        # A table Django saves with one statement (no parent table, no ``_order`` to compute first).
+        self.simple_table = not (meta.parents or meta.order_with_respect_to)
+        # ... and whose only checks besides the field values are the database's (no unique checks, no constraints).
+        self.plain_table = self.simple_table and not (
+            meta.constraints or meta.unique_together
             or any(field.unique and not field.primary_key for field in meta.concrete_fields)
             or any(getattr(field, f"unique_for_{part}", None) for field in meta.concrete_fields
                    for part in ("date", "month", "year"))
@@ -117,11 +124,10 @@ class ReturningWrites:
 
     # Create --------------------------------------------------------------------------------
 
-    def one_statement_create(self, data: Any) -> bool:
-        """Tell whether a create of ``data`` (a body) may be one ``INSERT … RETURNING``."""
-        alias = self.write_db
-        connection = connections[alias]
-        if self.compiled is None or self.window or self.validators or not self.plain_table or connection.in_atomic_block:
+    def returning_insert(self, data: Any) -> bool:
+        """Tell whether a create of ``data`` (a body) may insert with ``INSERT … RETURNING`` (no read-back)."""
+        connection = connections[self.write_db]
+        if self.compiled is None or self.window or not self.simple_table:
             return False
         if not connection.features.can_return_columns_from_insert or self.django_hooks():
             return False
@@ -150,17 +156,22 @@ class ReturningWrites:
 
     def create_and_get(self, data: Any, *, scope: Sequence[Filter] = ()) -> tuple[Any, dict[str, Any]]:
         """Create with one ``INSERT … RETURNING`` where the database checks what a create promises (``orm_returning``)."""
-        if not self.one_statement_create(data):
+        if not self.returning_insert(data):
             return DataStore.create_and_get(self, data, scope=scope)  # type: ignore[arg-type]
-        cleaned = self.validate(data)
-        self.check_scope(cleaned, scope)
-        key = self.database_checked_key(cleaned)
-        if key is False:
-            with self.atomic(operation="write"):
-                self.check_foreign_keys(cleaned)
-                pk = self.insert(cleaned)
-            return pk, self.get(pk)
-        pk, row = self.insert_returning(cleaned, key)
+        if not self.validators and self.plain_table and not connections[self.write_db].in_atomic_block:
+            cleaned = self.validate(data)
+            self.check_scope(cleaned, scope)
+            key = self.database_checked_key(cleaned)
+            if key is not False:  # one statement in autocommit: the constraint checks the foreign key
+                pk, row = self.insert_returning(cleaned, key)
+                return self.wire_pk(pk), row
+        # Validators, unique checks or references the constraint cannot judge: the checks and the insert take turns
+        # in one transaction (as ``DataStore.create``), and the insert still returns the row.
+        with self.atomic(operation="write"):
+            cleaned = self.validate(data)
+            self.check_scope(cleaned, scope)
+            self.check_foreign_keys(cleaned)
+            pk, row = self.insert_returning(cleaned, None)
         return self.wire_pk(pk), row
 
     def insert_returning(self, cleaned: dict[str, Any], key: tuple[Any, Any] | None) -> tuple[Any, dict[str, Any]]:
@@ -193,7 +204,7 @@ class ReturningWrites:
     def update_returning(self, identifier: Any, changes: dict[str, Any]) -> dict[str, Any] | None:
         """Change the row with one ``UPDATE … RETURNING``; None when this write needs the other path."""
         alias = self.write_db
-        if (self.compiled is None or self.window or not self.plain_table or any(name in self.file_names for name in changes)
+        if (self.compiled is None or self.window or not self.simple_table or any(name in self.file_names for name in changes)
                 or not connections[alias].features.can_return_rows_from_update or self.django_hooks()):
             return None
         meta = self.model_class._meta
