@@ -34,7 +34,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
-from django.db import connections, models
+from django.db import models
 from django.db.models.expressions import Col
 from django.db.models.functions import Collate, Left, StrIndex
 from django.db.models.lookups import Exact, GreaterThan
@@ -116,12 +116,25 @@ class CompiledReads:
             return Exact(Left(column, len(value)), models.Value(value))
         raise Fallback(lookup)
 
-    def render(self, condition: Filter, alias: str, shape: list[Any], params: list[Any]) -> None:
+    def rendered(self, conditions: Sequence[Filter], alias: str) -> tuple[SQLCompiler, list[Any], list[Any]]:
+        """Return the compiler of ``alias``, the conditions' SQL (the shape) and their parameters; raise ``Fallback``."""
+        compiler = self.compiler(alias)
+        if not self.usable or compiler.connection.vendor not in VENDORS:
+            raise Fallback("not compiled here")
+        collated = self.store.uses_c_collation(alias)  # text compares in the "C" collation (PostgreSQL)
+        shape: list[Any] = []
+        params: list[Any] = []
+        for condition in conditions:
+            self.render(condition, compiler, collated, shape, params)
+        return compiler, shape, params
+
+    def render(self, condition: Filter, compiler: SQLCompiler, collated: bool, shape: list[Any],
+               params: list[Any]) -> None:
         """Add one condition's SQL to ``shape`` and its parameters to ``params`` (groups recursively)."""
         if isinstance(condition, AnyOf | AllOf):
             shape.append("(OR" if isinstance(condition, AnyOf) else "(AND")
             for part in condition.conditions:
-                self.render(part, alias, shape, params)
+                self.render(part, compiler, collated, shape, params)
             shape.append(")")
             return
         store = self.store
@@ -131,8 +144,7 @@ class CompiledReads:
         value = store.db_value(condition)
         if isinstance(value, models.QuerySet | models.expressions.BaseExpression):
             raise Fallback(name)
-        c_collation = name in store.text_fields and store.uses_c_collation(alias)
-        compiler = self.compiler(alias)
+        c_collation = collated and name in store.text_fields
         try:
             sql, leaf_params = self.lookup(name, lookup, value, c_collation).as_sql(compiler, compiler.connection)
         except (EmptyResultSet, FullResultSet):
@@ -233,14 +245,10 @@ class CompiledReads:
               count: int | None, alias: str, columns: frozenset[str] | None = None) -> list[Row]:
         """Return the ``.values()`` rows of one page, as the plain path reads them; raise ``Fallback``."""
         store = self.store
-        if not self.usable or connections[alias].vendor not in VENDORS:
-            raise Fallback("not compiled here")
         if any(order.expression is not None for order in ordering):
             raise Fallback("an ordering across a relation")
-        fragments: list[Any] = []
-        params: list[Any] = []
-        for condition in conditions:
-            self.render(condition, alias, fragments, params)
+        compiler, fragments, params = self.rendered(conditions, alias)
+        connection = compiler.connection
         order_key = tuple((order.name, order.descending) for order in ordering)
         key = ("rows", alias, tuple(fragments), order_key, count is None, offset == 0, columns)
 
@@ -255,11 +263,11 @@ class CompiledReads:
             sql += " LIMIT %s"
             bound.append(count)
         elif offset:
-            sql += " LIMIT -1" if connections[alias].vendor == "sqlite" else ""
+            sql += " LIMIT -1" if connection.vendor == "sqlite" else ""
         if offset:
             sql += " OFFSET %s"
             bound.append(offset)
-        with connections[alias].cursor() as cursor:
+        with connection.cursor() as cursor:
             cursor.execute(sql, bound)
             fetched = cursor.fetchall()
         decode = statement.decode
@@ -269,17 +277,12 @@ class CompiledReads:
     def count(self, conditions: Sequence[Filter], alias: str) -> int:
         """Return how many rows match, with one kept ``SELECT COUNT(*)``; raise ``Fallback``."""
         store = self.store
-        if not self.usable or connections[alias].vendor not in VENDORS:
-            raise Fallback("not compiled here")
-        fragments: list[Any] = []
-        params: list[Any] = []
-        for condition in conditions:
-            self.render(condition, alias, fragments, params)
+        compiler, fragments, params = self.rendered(conditions, alias)
         key = ("count", alias, tuple(fragments))
         statement = self.statement(
             key, lambda: store.matching(conditions).order_by().values("pk"), params, fragments, alias, decoded=False
         )
-        with connections[alias].cursor() as cursor:
+        with compiler.connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM ({statement.sql}) drfl_counted", [*statement.prefix, *params])
             row = cursor.fetchone()
         return int(row[0]) if row else 0
