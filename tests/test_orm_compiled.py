@@ -86,7 +86,7 @@ URLS = [
     "/api/item/?expand=category", "/api/item/3/", "/api/item/3/?fields=notes", "/api/item/3/?expand=category",
     "/api/item/999/", "/api/item/abc/", "/api/item/?quantity=x", "/api/item/?size__in=",
     "/api/cursor/", "/api/cursor/?order_by=-weight,name", "/api/cursor/?order_by=added_at&quantity__lte=3",
-    "/api/cursor/7/",
+    "/api/cursor/7/", "/api/cursor/?fields=weight&order_by=name", "/api/gadget/?fields=categories,price",
     "/api/gadget/", "/api/gadget/?offset=4", "/api/gadget/?order_by=-price", "/api/gadget/?categories=1",
     "/api/gadget/?price__gte=2.5", "/api/gadget/?made__isnull=false&order_by=-made", "/api/gadget/?warranty__lt=P2D",
     "/api/gadget/?serial=00000000-0000-0000-0000-000000000003", "/api/gadget/?specs__isnull=true",
@@ -107,7 +107,8 @@ def crawl(client: Any) -> list[Any]:
         answers.append((url, found))
         if "ETag" in found[1]:
             answers.append((url, answer(client, url, HTTP_IF_NONE_MATCH=found[1]["ETag"])))
-    for start in ("/api/cursor/", "/api/cursor/?order_by=-weight,name", "/api/cursor/?order_by=added_at,-name"):
+    for start in ("/api/cursor/", "/api/cursor/?order_by=-weight,name", "/api/cursor/?order_by=added_at,-name",
+                  "/api/cursor/?order_by=-added_at&fields=name"):
         url: str | None = start
         while url:
             found = answer(client, url)
