@@ -303,20 +303,17 @@ class DjangoModelDataStore(ReturningWrites, ModelWrites, DataStore):
             except Fallback:
                 pass
             else:
-                if not found:
-                    raise self.not_found(identifier)
-                return found[0]
+                if found:
+                    return found[0]
+                raise self.not_found(identifier)
         rows = list(self.values(self.queryset.filter(pk=key))[:1])
         if not rows:
             raise self.not_found(identifier)
         return self.rows_out(rows, self.read_db)[0]
 
     def get_for_update(self, identifier: Any) -> dict[str, Any]:
-        """Lock the row (``SELECT ... FOR UPDATE``) and return it as the window shows it: one statement.
-
-        A window PostgreSQL cannot lock through (``DISTINCT``, grouping) locks the
-        row by its pk first, then reads it through the window.
-        """
+        """Lock the row (``SELECT ... FOR UPDATE``) and return it as the window shows it: one statement (two through
+        a window PostgreSQL cannot lock, with ``DISTINCT`` or grouping: the pk is locked, then the row read)."""
         key = self.pk_value(identifier)
         alias = self.write_db
         query = self.queryset.query
