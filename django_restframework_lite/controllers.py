@@ -46,7 +46,7 @@ from .datastore import DataStore
 from .dispatcher import WSGIDispatcher
 from .exceptions import BadRequest, Unauthorized, UnsupportedMediaType
 from .hooks import Hooks
-from .listing import parent_key, select
+from .listing import parent_key, read_columns, select
 from .models import FieldError, Model
 from .models.forms import form_data
 from .relations import EXPAND_KEY, SEARCH_KEY, Relations
@@ -290,7 +290,7 @@ class Controller(Hooks):
         ``parent`` is ``(hop, identifier)`` on a nested route: only that parent's children.
         """
         keep = self.partial.get_fields(query, self.selectable) if self.partial is not None else None
-        selection = select(self, request, query, parent)
+        selection = select(self, request, query, parent, read_columns(self, keep, view, query))
         selection.meta["filters"] = selection.filters
         formaters = view.formaters
         object_list = []
@@ -329,9 +329,9 @@ class Controller(Hooks):
                 listed = self.get_list(request, query, view, parent)
                 conditional.check_preconditions(request, conditional.etag_of(listed))
                 pk = self.datastore.create(data, scope=scope)
+            obj = self.datastore.get(pk)
         else:
-            pk = self.datastore.create(data, scope=scope)
-        obj = self.datastore.get(pk)
+            pk, obj = self.datastore.create_and_get(data, scope=scope)
         response = conditional.tag(self.respond(self.render(view, obj), 201))
         response["Location"] = view.ressource_uri(pk)
         return response
@@ -360,7 +360,7 @@ class Controller(Hooks):
             data = self.model.check_read_only(data, current)
             if self._before_write:
                 data = self.before_write(request, data, current)
-            updated = datastore.update(current, data, scope=scope)
+            updated = datastore.update(current, data, scope=scope, locked=True)
         # The tag a GET of the updated object carries: a client may write again without reading.
         return conditional.tag(self.respond(self.render(view, updated)))
 

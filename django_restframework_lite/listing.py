@@ -24,6 +24,7 @@ from .datastore import keyset
 from .datastore.base import Estimate
 from .datastore.query import ORDER_BY_KEY, Condition, Filter, Ordering, parse_ordering
 from .exceptions import ApiError, BadRequest
+from .formaters import add_ressource_uri, format_foreign_key, remove_id
 from .models import FieldError
 from .pagination import CursorPagination
 from .relations import EXPAND_KEY, SEARCH_KEY
@@ -41,10 +42,28 @@ class Selection:
     filters: dict[str, Any]  # as the request spelled them, for meta["filters"]
 
 
-def select(controller: Any, request: HttpRequest, query: Any, parent: Any = None) -> Selection:
+#: View formaters that read no field but the pk and the foreign keys shown: ``?fields=`` may narrow the read.
+NARROW_FORMATERS = frozenset({add_ressource_uri, remove_id, format_foreign_key})
+
+
+def read_columns(controller: Any, keep: frozenset[str] | None, view: Any, query: Any) -> frozenset[str] | None:
+    """Return the fields a list answer needs read when ``?fields=`` narrows it (None: every field).
+
+    Only the built-in view formaters are known to read nothing else; with any
+    other, every field is read, as the formater may use it.
+    """
+    if keep is None or not all(formater in NARROW_FORMATERS for formater in view.formaters):
+        return None
+    expand = controller.relations.expand_names(query[EXPAND_KEY]) if EXPAND_KEY in query else []
+    return keep.union(expand)
+
+
+def select(controller: Any, request: HttpRequest, query: Any, parent: Any = None,
+           columns: frozenset[str] | None = None) -> Selection:
     """Run one list request against the controller's datastore.
 
     On a nested route ``parent`` is ``(hop, identifier)``: only that parent's children.
+    ``columns`` (``?fields=``) are the fields the answer shows: the datastore may read only those.
     """
     filters = controller.get_filters(query)
     echo = {key: value for key, value in filters.items() if key != ORDER_BY_KEY}
@@ -64,7 +83,7 @@ def select(controller: Any, request: HttpRequest, query: Any, parent: Any = None
     expand = relations.expand_names(query[EXPAND_KEY]) if EXPAND_KEY in query else []
     pagination = controller.pagination
     if isinstance(pagination, CursorPagination):
-        return cursor_page(controller, request, query, plain, conditions, Selection([], {}, expand, echo))
+        return cursor_page(controller, request, query, plain, conditions, Selection([], {}, expand, echo), columns)
     offset, count = (0, None) if pagination is None else pagination.paginate(query)
     total = getattr(pagination, "total", "exact")
     # Without a count, a page that reads one row more than it shows knows whether another page follows.
@@ -85,7 +104,8 @@ def select(controller: Any, request: HttpRequest, query: Any, parent: Any = None
             rows = rows[offset:] if read is None else rows[offset : offset + read]
             return offset_page(controller, request, query, Selection(rows, {}, expand, echo), offset, count, found)
     rows, found = datastore.page(
-        plain, offset, read, rules=controller.query_rules, scope=conditions, ordering=ordering, total=total
+        plain, offset, read, rules=controller.query_rules, scope=conditions, ordering=ordering, total=total,
+        columns=columns,
     )
     return offset_page(controller, request, query, Selection(rows, {}, expand, echo), offset, count, found)
 
@@ -114,7 +134,7 @@ def offset_page(controller: Any, request: HttpRequest, query: Any, selection: Se
 
 
 def cursor_page(controller: Any, request: HttpRequest, query: Any, plain: dict[str, Any],
-                conditions: list[Filter], selection: Selection) -> Selection:
+                conditions: list[Filter], selection: Selection, columns: frozenset[str] | None = None) -> Selection:
     """Return ``selection`` filled with one cursor page: the rows after (or before) the cursor's position.
 
     One query: the page and one row more, which tells whether another page follows.
@@ -142,7 +162,8 @@ def cursor_page(controller: Any, request: HttpRequest, query: Any, plain: dict[s
         values = position_values(ordering, cursor.values, pagination.cursor_key)
         scope = [*conditions, keyset.after(read_order, values, controller.datastore.never_null)]
     rows, _ = controller.datastore.page(
-        plain, 0, count + 1, rules=controller.query_rules, scope=scope, ordering=read_order, total="none"
+        plain, 0, count + 1, rules=controller.query_rules, scope=scope, ordering=read_order, total="none",
+        columns=columns,
     )
     more = len(rows) > count
     del rows[count:]

@@ -96,6 +96,7 @@ class RessourceOptions(TypedDict, total=False):
     fields: Sequence[str]  # DjangoModelDataStore
     exclude: Sequence[str]  # DjangoModelDataStore
     read_only: Sequence[str]  # DjangoModelDataStore
+    compiled: bool  # DjangoModelDataStore: False keeps every statement built by Django per request
 
 
 class _RessourceRequired(TypedDict):

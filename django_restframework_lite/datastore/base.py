@@ -17,7 +17,7 @@ a deleted row from many-to-many lists).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
 from django.core.exceptions import ImproperlyConfigured
@@ -198,6 +198,7 @@ class DataStore(References):
         scope: Sequence[Filter] = (),
         ordering: Sequence[Ordering] | None = None,
         total: str = "exact",
+        columns: Collection[str] | None = None,
     ) -> tuple[list[dict[str, Any]], int | None]:
         """Return one page of the matching objects and how many match across all pages.
 
@@ -212,6 +213,9 @@ class DataStore(References):
         ``"none"`` None, and the page is the only query; ``"estimated"`` the
         database's estimate as an ``Estimate`` (never below the rows the page
         proves to exist) where the store has one (``estimate_matching``), else the count.
+
+        ``columns`` names the fields the caller will read (``?fields=``): a store
+        may select only those, with the pk and the ordering's fields (``fetch_some``).
         """
         parsed_conditions, parsed = self.parse_filters(filters, rules)
         conditions: list[Filter] = [*parsed_conditions, *scope]
@@ -221,7 +225,8 @@ class DataStore(References):
             if not any(order.field is pk and order.expression is None for order in parsed):
                 parsed.append(Ordering(pk))
         check_slice(offset, count)
-        rows = self.fetch(conditions, parsed, offset, count)
+        rows = self.fetch(conditions, parsed, offset, count) if columns is None else self.fetch_some(
+            conditions, parsed, offset, count, columns)
         if total == "none":
             return rows, None
         found = len(rows)
@@ -291,22 +296,39 @@ class DataStore(References):
             self.check_foreign_keys(cleaned)
             return self.insert(cleaned)
 
-    def update(self, obj: dict[str, Any], data: Any, *, scope: Scope = ()) -> dict[str, Any]:
+    def create_and_get(self, data: Any, *, scope: Scope = ()) -> tuple[Any, dict[str, Any]]:
+        """Create as ``create()`` does and return the new pk and the object as stored (what ``get`` returns).
+
+        A store that gets the stored row back from the write itself (``INSERT …
+        RETURNING``) overrides it and saves the read.
+        """
+        pk = self.create(data, scope=scope)
+        return pk, self.get(pk)
+
+    def update(self, obj: dict[str, Any], data: Any, *, scope: Scope = (), locked: bool = False) -> dict[str, Any]:
         """Change the given fields of ``obj`` and return the updated dict; only those fields change.
 
         A change that would move the row outside ``scope`` is refused (400 naming the field).
+        ``locked=True`` says that ``obj`` was just read by ``get_for_update`` inside
+        the caller's ``atomic()`` (as the controller does): it is not read again.
         """
         pk = obj[self.model.pk_field.name]
         changes = self.validate_fields(data, obj)
+        if locked:
+            return self.write_changes(obj, changes, scope)
         with self.atomic(operation="write"):
-            current = self.get_for_update(pk)
-            if not changes:
-                return current
-            merged = {**current, **changes}
-            self.check_scope(merged, scope)
-            self.run_validators(merged, pk)
-            self.check_foreign_keys(changes)
-            return self.save(pk, changes)
+            return self.write_changes(self.get_for_update(pk), changes, scope)
+
+    def write_changes(self, current: dict[str, Any], changes: dict[str, Any], scope: Scope) -> dict[str, Any]:
+        """Check and store validated ``changes`` of the locked row ``current``; return the updated dict."""
+        if not changes:
+            return current
+        pk = current[self.model.pk_field.name]
+        merged = {**current, **changes}
+        self.check_scope(merged, scope)
+        self.run_validators(merged, pk)
+        self.check_foreign_keys(changes)
+        return self.save(pk, changes)
 
     def delete(self, identifier: Any) -> None:
         """Remove the object, or raise ``NotFound``; a referenced object is a ``Conflict``."""
@@ -344,6 +366,12 @@ class DataStore(References):
     def fetch(self, conditions: Sequence[Filter], ordering: list[Ordering], offset: int, count: int | None) -> list[dict[str, Any]]:
         """Return the rows matching every condition, ordered, sliced."""
         raise NotImplementedError(f"{type(self).__name__} must implement fetch()")
+
+    def fetch_some(self, conditions: Sequence[Filter], ordering: list[Ordering], offset: int, count: int | None,
+                   columns: Collection[str]) -> list[dict[str, Any]]:
+        """Return what ``fetch`` returns; a store that can select fewer columns returns at least ``columns``,
+        the pk and the ordering's fields of each row."""
+        return self.fetch(conditions, ordering, offset, count)
 
     def count_matching(self, conditions: Sequence[Filter]) -> int:
         raise NotImplementedError(f"{type(self).__name__} must implement count_matching()")

@@ -24,8 +24,8 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections.abc import Callable, Iterator, Sequence
-from typing import Any
+from collections.abc import Callable, Collection, Iterator, Sequence
+from typing import Any, cast
 
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import DatabaseError, DataError, IntegrityError, connections, models, router, transaction
@@ -33,20 +33,20 @@ from django.db import DatabaseError, DataError, IntegrityError, connections, mod
 from ..exceptions import BadRequest, Conflict
 from ..models import Field, FieldError, Model
 from .base import DataStore
+from .orm_compiled import CompiledReads, Fallback
 from .orm_errors import integrity_error, validation_error
 from .orm_fields import derive_model, field_from_django
 from .orm_relations import ManyToMany
+from .orm_returning import ReturningWrites
 from .orm_sql import CaseFold, install_sqlite_functions, lookup_expression, order_term
 from .orm_values import key_reader, reader, writer
 from .orm_writes import ModelWrites
-from .query import AllOf, AnyOf, Filter, Ordering
+from .query import AllOf, AnyOf, Condition, Filter, Ordering
 
 __all__ = ["CaseFold", "DjangoModelDataStore", "derive_model", "field_from_django", "install_sqlite_functions"]
 
-_ADVISORY_LOCK_CLASS = 0x44524C  # first key of pg_advisory_xact_lock(int, int): "DRL", this app's
 
-
-class DjangoModelDataStore(ModelWrites, DataStore):
+class DjangoModelDataStore(ReturningWrites, ModelWrites, DataStore):
     """Serve a Django model class or QuerySet; see the module docstring."""
 
     requires_database = True
@@ -54,7 +54,7 @@ class DjangoModelDataStore(ModelWrites, DataStore):
 
     def __init__(
         self,
-        ressource_config: type[models.Model] | models.QuerySet,
+        ressource_config: type[models.Model] | models.QuerySet[Any],
         model: Any = None,
         *,
         validators: Any = (),
@@ -62,6 +62,7 @@ class DjangoModelDataStore(ModelWrites, DataStore):
         fields: Sequence[str] | None = None,
         exclude: Sequence[str] | None = None,
         read_only: Sequence[str] = (),
+        compiled: bool = True,
     ) -> None:
         if isinstance(ressource_config, models.QuerySet):
             self.queryset = ressource_config
@@ -80,10 +81,11 @@ class DjangoModelDataStore(ModelWrites, DataStore):
             )
         self.exposure = {"fields": fields, "exclude": exclude, "read_only": read_only}
         # A QuerySet with filters is a window: a write whose row falls outside it is refused.
-        self.window = isinstance(ressource_config, models.QuerySet) and self.queryset.query.has_filters()
+        self.window = isinstance(ressource_config, models.QuerySet) and bool(self.queryset.query.has_filters())
         super().__init__(ressource_config, model, validators=validators, partial=partial)
         self.django_fields = {field.name: self.django_field_for(field) for field in self.model.get_fields()}
-        self.many = {field.name: ManyToMany(self.django_fields[field.name], field) for field in self.model.many_to_many}
+        self.many = {field.name: ManyToMany(cast("models.ManyToManyField[Any, Any]", self.django_fields[field.name]), field)
+                     for field in self.model.many_to_many}
         columns = [field for field in self.model.get_fields() if field.name not in self.many]
         self.attnames = {field.name: self.django_fields[field.name].attname for field in columns}
         self.text_fields = {field.name for field in columns if field.base_type == "string"}
@@ -100,11 +102,14 @@ class DjangoModelDataStore(ModelWrites, DataStore):
         self.wire_pk = key_reader(self.model_class._meta.pk)
         # Columns the database keeps NULL out of (keyset conditions need no NULL branch for them).
         self.not_null = frozenset(name for name in self.attnames if not self.django_fields[name].null)
+        # Each read shape's SQL, compiled once by Django (``orm_compiled``); compiled=False keeps the plain path.
+        self.compiled = CompiledReads(self) if compiled else None
+        self.prepare_returning()
 
     def derive_model(self) -> Model:
-        return derive_model(self.model_class, **self.exposure)
+        return derive_model(self.model_class, **self.exposure)  # type: ignore[arg-type]
 
-    def django_field_for(self, field: Field) -> models.Field:
+    def django_field_for(self, field: Field) -> models.Field[Any, Any]:
         meta = self.model_class._meta
         if field is self.model.pk_field:
             return meta.pk
@@ -126,13 +131,13 @@ class DjangoModelDataStore(ModelWrites, DataStore):
             for name, store in registry.items():
                 if isinstance(store, DjangoModelDataStore) and store.model_class is related:
                     # The same dict is field.options["foreign"]: formaters see the ressource name too.
-                    field.foreign["table"] = name
+                    field.foreign["table"] = name  # type: ignore[attr-defined]
                     break
 
     # Databases and transactions ---------------------------------------------------------
 
     @property
-    def write_db(self) -> str:
+    def write_db(self) -> str:  # type: ignore[override]  # the mixins read it as an attribute
         return router.db_for_write(self.model_class)
 
     @property
@@ -172,23 +177,28 @@ class DjangoModelDataStore(ModelWrites, DataStore):
         return {
             name: value if convert is None or value is None else convert(value)
             for name, attname, convert in self.readers
+            if attname in row
             for value in (row[attname],)
         }
 
-    def rows_out(self, rows: list[dict[str, Any]], alias: str) -> list[dict[str, Any]]:
+    def rows_out(self, rows: list[dict[str, Any]], alias: str, columns: frozenset[str] | None = None
+                 ) -> list[dict[str, Any]]:
         """Return ``.values()`` rows in wire form, with their many-to-many lists (one query per field)."""
         objects = [self.from_db(row) for row in rows]
         if self.many and rows:
             for name, many in self.many.items():
+                if columns is not None and name not in columns:
+                    continue
                 linked = many.read(alias, [row[many.outer] for row in rows])
                 for obj, row in zip(objects, rows, strict=True):
                     obj[name] = linked[row[many.outer]]
         return objects
 
-    def values(self, queryset: models.QuerySet) -> models.QuerySet:
-        """Select the exposed columns (and the key of every many-to-many field's links)."""
-        names = list(self.attnames.values())
-        names += [many.outer for many in self.many.values() if many.outer not in names]
+    def values(self, queryset: models.QuerySet[Any], columns: frozenset[str] | None = None) -> models.QuerySet[Any]:
+        """Select the exposed columns, or only ``columns`` (and the key of every many-to-many field's links)."""
+        names = [attname for name, attname in self.attnames.items() if columns is None or name in columns]
+        names += [many.outer for name, many in self.many.items()
+                  if many.outer not in names and (columns is None or name in columns)]
         return queryset.values(*names)
 
     def pk_value(self, identifier: Any) -> Any:
@@ -203,7 +213,7 @@ class DjangoModelDataStore(ModelWrites, DataStore):
             try:
                 low, high = connections[self.read_db].ops.integer_field_range(internal_type)
             except KeyError:  # not a type the backend bounds
-                low = high = None
+                low, high = None, None
             if low is not None and value < low or high is not None and value > high:
                 raise self.not_found(identifier)
         return value
@@ -229,19 +239,25 @@ class DjangoModelDataStore(ModelWrites, DataStore):
             # No file is an empty name in Django's column (or NULL where the field allows it).
             empty = models.Q(**{f"{self.attnames[name]}__isnull": True}) | models.Q(**{self.attnames[name]: ""})
             return empty if condition.value else ~empty
-        if lookup == "in" and isinstance(condition.value, models.QuerySet):
-            value: Any = condition.value  # another ORM store's rows: a subquery, no round trip
-        elif lookup == "in":
-            value = [self.to_db(name, item) for item in condition.value]
-        elif lookup == "isnull":
-            value = condition.value
-        else:
-            value = self.to_db(name, condition.value)
+        value = self.db_value(condition)
         c_collation = name in self.text_fields and self.uses_c_collation(alias)
         return lookup_expression(self.attnames[name], lookup, value, c_collation=c_collation)
 
+    def db_value(self, condition: Condition) -> Any:
+        """Return a condition's value as the ORM takes it (a QuerySet of another ORM store stays a subquery)."""
+        name, lookup = condition.name, condition.lookup
+        if lookup == "in" and isinstance(condition.value, models.QuerySet):
+            return condition.value  # another ORM store's rows: a subquery, no round trip
+        if lookup == "in":
+            return [self.to_db(name, item) for item in condition.value]
+        if lookup == "isnull":
+            return condition.value
+        return self.to_db(name, condition.value)
+
     def order_expressions(self, ordering: list[Ordering], alias: str) -> list[Any]:
+        """Return the ``order_by()`` terms; NOT NULL columns go without a NULLS modifier (so an index serves them)."""
         c_collation = self.uses_c_collation(alias)
+        never_null = self.never_null
         return [
             order_term(
                 order.expression if order.expression is not None else self.attnames[order.name],
@@ -249,6 +265,7 @@ class DjangoModelDataStore(ModelWrites, DataStore):
                 c_collation=c_collation and (
                     order.field.name in self.text_fields if order.expression is None else order.field.base_type == "string"
                 ),
+                nullable=order.expression is not None or order.name not in never_null,
             )
             for order in ordering
         ]
@@ -271,48 +288,78 @@ class DjangoModelDataStore(ModelWrites, DataStore):
         rows = self.matching(conditions).filter(**{self.attnames[column]: models.OuterRef(fk)})
         return models.Subquery(rows.annotate(drfl_related=value).values("drfl_related")[:1])
 
-    def matching(self, conditions: Sequence[Filter]) -> models.QuerySet:
+    def matching(self, conditions: Sequence[Filter]) -> models.QuerySet[Any]:
         alias = self.read_db
         return self.queryset.filter(*[self.expression(condition, alias) for condition in conditions])
 
     # DataStore hooks: reads -------------------------------------------------------------
 
     def get(self, identifier: Any) -> dict[str, Any]:
-        rows = list(self.values(self.queryset.filter(pk=self.pk_value(identifier)))[:1])
+        key = self.pk_value(identifier)
+        if self.compiled is not None:
+            alias = self.read_db
+            try:
+                found = self.compiled.rows([Condition(self.model.pk_field, "exact", key)], [], 0, 1, alias)
+            except Fallback:
+                pass
+            else:
+                if found:
+                    return found[0]
+                raise self.not_found(identifier)
+        rows = list(self.values(self.queryset.filter(pk=key))[:1])
         if not rows:
             raise self.not_found(identifier)
         return self.rows_out(rows, self.read_db)[0]
 
     def get_for_update(self, identifier: Any) -> dict[str, Any]:
-        """Lock the row (``SELECT ... FOR UPDATE``) and return it as the window shows it."""
+        """Lock the row (``SELECT ... FOR UPDATE``) and return it as the window shows it: one statement (two through
+        a window PostgreSQL cannot lock, with ``DISTINCT`` or grouping: the pk is locked, then the row read)."""
         key = self.pk_value(identifier)
         alias = self.write_db
-        locking = self.model_class._base_manager.using(alias).filter(pk=key)
-        if connections[alias].features.has_select_for_update_of:
-            locking = locking.select_for_update(of=("self",))
+        query = self.queryset.query
+        if query.distinct or query.group_by is not None or query.combinator:
+            locked = self.lock(self.model_class._base_manager.using(alias).filter(pk=key)).values_list("pk")
+            rows = list(self.values(self.queryset.using(alias).filter(pk=key))[:1]) if locked else []
         else:
-            locking = locking.select_for_update()
-        if not list(locking.values_list("pk", flat=True)):
-            raise self.not_found(identifier)
-        # Read it back through the window, on the connection that holds the lock.
-        rows = list(self.values(self.queryset.using(alias).filter(pk=key))[:1])
+            rows = list(self.values(self.lock(self.queryset.using(alias).filter(pk=key)))[:1])
         if not rows:
             raise self.not_found(identifier)
         return self.rows_out(rows, alias)[0]
+
+    def lock(self, queryset: models.QuerySet[Any]) -> models.QuerySet[Any]:
+        """Return ``queryset`` locking the rows of this store's table (not those of joined tables) until the commit."""
+        of = ("self",) if connections[queryset.db].features.has_select_for_update_of else ()
+        return queryset.select_for_update(of=of)
 
     def read_back(self, key: Any) -> dict[str, Any]:
         """Return a row just written, as stored (outside the window or not), on the writing connection."""
         alias = self.write_db
         return self.rows_out(list(self.values(self.model_class._base_manager.using(alias).filter(pk=key))), alias)[0]
 
-    def fetch(
-        self, conditions: Sequence[Filter], ordering: list[Ordering], offset: int, count: int | None
-    ) -> list[dict[str, Any]]:
+    def fetch(self, conditions: Sequence[Filter], ordering: list[Ordering], offset: int, count: int | None
+              ) -> list[dict[str, Any]]:
+        return self.fetch_some(conditions, ordering, offset, count, None)
+
+    def fetch_some(self, conditions: Sequence[Filter], ordering: list[Ordering], offset: int, count: int | None,
+                   columns: Collection[str] | None) -> list[dict[str, Any]]:
+        """Read only ``columns`` (``?fields=``), with the pk and the ordering's fields; None reads every field."""
+        selected = None if columns is None else frozenset(columns).union(
+            [self.model.pk_field.name], [order.name for order in ordering])
+        if self.compiled is not None:
+            try:
+                return self.compiled.rows(conditions, ordering, offset, count, self.read_db, selected)
+            except Fallback:
+                pass
         queryset = self.matching(conditions).order_by(*self.order_expressions(ordering, self.read_db))
         end = None if count is None else offset + count
-        return self.rows_out(list(self.values(queryset)[offset:end]), self.read_db)
+        return self.rows_out(list(self.values(queryset, selected)[offset:end]), self.read_db, selected)
 
     def count_matching(self, conditions: Sequence[Filter]) -> int:
+        if self.compiled is not None:
+            try:
+                return self.compiled.count(conditions, self.read_db)
+            except Fallback:
+                pass
         return self.matching(conditions).count()
 
     @property
@@ -333,36 +380,6 @@ class DjangoModelDataStore(ModelWrites, DataStore):
         return max(int(plan[0]["Plan"]["Plan Rows"]), 0)
 
     # DataStore hooks: writes ------------------------------------------------------------
-
-    def run_validators(self, data: dict[str, Any], pk: Any = None) -> None:
-        """Run ``UniqueTogether`` and co. with the table's writers queued behind one lock.
-
-        Under READ COMMITTED two transactions could both find no duplicate and both
-        insert; on PostgreSQL a transaction-scoped advisory lock per table makes the
-        check-then-write sequence of validated writes take turns.
-        """
-        if self.validators:
-            alias = self.write_db
-            wrapper = connections[alias]
-            if wrapper.vendor == "postgresql" and wrapper.in_atomic_block:
-                with wrapper.cursor() as cursor:
-                    cursor.execute(
-                        "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
-                        [_ADVISORY_LOCK_CLASS, self.model_class._meta.db_table],
-                    )
-        super().run_validators(data, pk)
-
-    def check_foreign_key_fallback(self, field: Any, value: Any) -> bool:
-        """Ask the database whether the referenced row exists: Django defers FK checks to the commit."""
-        django_field = self.django_fields[field.name]
-        if not isinstance(django_field, models.ForeignKey):
-            return True
-        related = django_field.related_model._base_manager.using(self.write_db)
-        return related.filter(**{django_field.remote_field.field_name: value}).exists()
-
-    def missing_links_fallback(self, field: Any, pks: list[Any]) -> list[Any]:
-        """Ask the database which linked pks name no row of the related model (one query)."""
-        return self.many[field.name].missing(self.write_db, pks)
 
     def validate(self, data: Any) -> dict[str, Any]:
         return self.check_files(super().validate(data), None)

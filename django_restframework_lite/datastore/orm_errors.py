@@ -7,6 +7,7 @@ name the fields as clients know them (``address``, not ``address_id``).
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import DatabaseError, models
@@ -22,7 +23,7 @@ _KEY_DETAIL = re.compile(r"^Key \((.+?)\)=")
 
 
 def validation_error(
-    error: ValidationError, kind: type[BadRequest] | type[Conflict], django_fields: dict[str, models.Field]
+    error: ValidationError, kind: type[BadRequest] | type[Conflict], django_fields: dict[str, models.Field[Any, Any]]
 ) -> Exception:
     """Turn Django's ``ValidationError`` into a 400 (``kind`` BadRequest) or 409 naming the API fields."""
     by_django_name = {django_field.name: name for name, django_field in django_fields.items()}
@@ -39,7 +40,7 @@ def validation_error(
 
 
 def integrity_error(
-    error: DatabaseError, operation: str | None, django_fields: dict[str, models.Field], foreign_keys: list[str]
+    error: DatabaseError, operation: str | None, django_fields: dict[str, models.Field[Any, Any]], foreign_keys: list[str]
 ) -> Exception:
     """Turn a constraint failure into the 400/409 a client should see."""
     cause = error.__cause__
@@ -63,8 +64,8 @@ def integrity_error(
         match = _KEY_DETAIL.match(detail)
         columns = match.group(1).split(", ") if match else text.partition(":")[2].split(",")
         by_column = {django_field.column: name for name, django_field in django_fields.items()}
-        names = [by_column.get(column.strip().rpartition(".")[2]) for column in columns]
-        names = [name for name in names if name]
+        found = [by_column.get(column.strip().rpartition(".")[2]) for column in columns]
+        names = [name for name in found if name]
         message = f"{','.join(names)} must be unique" if names else "A ressource with these values already exists."
         return Conflict(message, fields={name: "Already taken." for name in names})
     return BadRequest(f"The database refused this change: {text}")

@@ -27,7 +27,7 @@ from .. import models as api_models
 from ..models import Field, Model
 
 
-def _range_from_validators(django_field: models.Field) -> tuple[int | None, int | None]:
+def _range_from_validators(django_field: models.Field[Any, Any]) -> tuple[int | None, int | None]:
     """Return the tightest (min, max) the Django field accepts: its validators and the database's range."""
     low: int | None = None
     high: int | None = None
@@ -42,12 +42,12 @@ def _range_from_validators(django_field: models.Field) -> tuple[int | None, int 
     return low, high
 
 
-def fills_itself(django_field: models.Field) -> bool:
+def fills_itself(django_field: models.Field[Any, Any]) -> bool:
     """Tell whether Django gives the field its value on save (``auto_now`` / ``auto_now_add``)."""
     return bool(getattr(django_field, "auto_now", False) or getattr(django_field, "auto_now_add", False))
 
 
-def is_read_only(django_field: models.Field) -> bool:
+def is_read_only(django_field: models.Field[Any, Any]) -> bool:
     """Tell whether a client may not write the field, as Django's ModelForm would leave it out.
 
     ``auto_now``/``auto_now_add`` fields are not editable either: Django sets them.
@@ -55,7 +55,7 @@ def is_read_only(django_field: models.Field) -> bool:
     return not django_field.editable or fills_itself(django_field)
 
 
-def describe(django_field: models.Field) -> str:
+def describe(django_field: models.Field[Any, Any]) -> str:
     model = getattr(django_field, "model", None)
     owner = f"{model.__name__}." if model is not None else ""
     return f"{owner}{django_field.name} ({type(django_field).__name__})"
@@ -63,10 +63,10 @@ def describe(django_field: models.Field) -> str:
 
 # Scalar fields ---------------------------------------------------------------------------------
 
-Builder = Callable[[models.Field], tuple[type[Field], dict[str, Any]]]
+Builder = Callable[[Any], tuple[type[Field], dict[str, Any]]]  # takes the Django field of its row of SCALARS
 
 
-def _integer(django_field: models.Field) -> tuple[type[Field], dict[str, Any]]:
+def _integer(django_field: models.Field[Any, Any]) -> tuple[type[Field], dict[str, Any]]:
     low, high = _range_from_validators(django_field)
     return api_models.IntegerField, {"min_value": low, "max_value": high}
 
@@ -76,7 +76,7 @@ def _text(cls: type[Field]) -> Builder:
 
 
 # Subclasses first: a DateTimeField is a DateField, an EmailField a CharField, an ImageField a FileField.
-SCALARS: list[tuple[type[models.Field], Builder]] = [
+SCALARS: list[tuple[type[models.Field[Any, Any]], Builder]] = [
     (models.BooleanField, lambda f: (api_models.BooleanField, {})),
     (models.IntegerField, _integer),
     (models.FloatField, lambda f: (api_models.FloatField, {})),
@@ -106,13 +106,13 @@ BY_INTERNAL_TYPE: dict[str, Builder] = {
 }
 
 
-def scalar(django_field: models.Field) -> tuple[type[Field], dict[str, Any]]:
+def scalar(django_field: models.Field[Any, Any]) -> tuple[type[Field], dict[str, Any]]:
     """Return the API field class of a Django field that holds one value, and the options of its type."""
     for django_type, builder in SCALARS:
         if isinstance(django_field, django_type):
             return builder(django_field)
-    builder = BY_INTERNAL_TYPE.get(django_field.get_internal_type())
-    if builder is None:
+    by_type = BY_INTERNAL_TYPE.get(django_field.get_internal_type())
+    if by_type is None:
         name = django_field.name
         raise ImproperlyConfigured(
             f"DjangoModelDataStore cannot derive a field from {describe(django_field)}: its type is unknown. "
@@ -120,13 +120,13 @@ def scalar(django_field: models.Field) -> tuple[type[Field], dict[str, Any]]:
             f"(e.g. models.StringField(name={name!r}) for text, models.JSONField(name={name!r}) for a structure), "
             f"or leave it out with exclude=[{name!r}]."
         )
-    return builder(django_field)
+    return by_type(django_field)
 
 
 # Keys ------------------------------------------------------------------------------------------
 
 
-def pk_item(target: models.Field) -> Field:
+def pk_item(target: models.Field[Any, Any]) -> Field:
     """Return the API field of one value of ``target``, the column a foreign key or a link holds."""
     if isinstance(target, models.UUIDField):
         return api_models.UUIDField(target.name)
@@ -135,10 +135,10 @@ def pk_item(target: models.Field) -> Field:
     return api_models.IntegerField(target.name)
 
 
-def foreign_key(django_field: models.ForeignKey, options: dict[str, Any]) -> Field:
+def foreign_key(django_field: models.ForeignKey[Any, Any], options: dict[str, Any]) -> Field:
     """A ``ForeignKey`` or ``OneToOneField``: the class follows the type of the column it refers to."""
     target = django_field.target_field
-    foreign = {"table": django_field.related_model._meta.model_name, "column": target.name}
+    foreign = {"table": str(django_field.related_model._meta.model_name), "column": str(target.name)}
     item = pk_item(target)
     if isinstance(item, api_models.UUIDField):
         return api_models.UUIDForeignKey(name=django_field.name, foreign=foreign, **options)
@@ -147,14 +147,15 @@ def foreign_key(django_field: models.ForeignKey, options: dict[str, Any]) -> Fie
     return api_models.IntForeign(name=django_field.name, foreign=foreign, **options)
 
 
-def many_to_many(django_field: models.ManyToManyField, *, read_only: bool) -> Field:
+def many_to_many(django_field: models.ManyToManyField[Any, Any], *, read_only: bool) -> Field:
     """A ``ManyToManyField``: a list of the target's pks, read-only through a custom ``through`` model."""
-    related = django_field.related_model
-    custom_through = not django_field.remote_field.through._meta.auto_created
+    related: Any = django_field.related_model
+    through: Any = django_field.remote_field.through
+    custom_through = not through._meta.auto_created
     read_only = read_only or custom_through or not django_field.editable
     return api_models.ManyToManyField(
         name=django_field.name,
-        foreign={"table": related._meta.model_name, "column": related._meta.pk.name},
+        foreign={"table": str(related._meta.model_name), "column": str(related._meta.pk.name)},
         items=pk_item(related._meta.pk),
         allow_empty=django_field.blank or read_only,
         required=not (django_field.blank or read_only),
@@ -163,9 +164,9 @@ def many_to_many(django_field: models.ManyToManyField, *, read_only: bool) -> Fi
     )
 
 
-def primary_key(django_field: models.Field) -> Field:
+def primary_key(django_field: models.Field[Any, Any]) -> Field:
     name = django_field.name
-    description = django_field.help_text or None
+    description = str(django_field.help_text) if django_field.help_text else None
     if isinstance(django_field, models.AutoField | models.BigAutoField | models.SmallAutoField):
         return api_models.PkField(name=name, description=description)
     if isinstance(django_field, models.UUIDField):
@@ -185,7 +186,7 @@ def primary_key(django_field: models.Field) -> Field:
 # One field -------------------------------------------------------------------------------------
 
 
-def field_from_django(django_field: models.Field, *, read_only: bool = False) -> Field:
+def field_from_django(django_field: models.Field[Any, Any], *, read_only: bool = False) -> Field:
     """Describe one Django field as an API field (the mapping of API.md sections 2 and 11).
 
     A field that is not editable, or named in ``read_only``, is read-only; the
@@ -200,7 +201,7 @@ def field_from_django(django_field: models.Field, *, read_only: bool = False) ->
         return primary_key(django_field)
     if isinstance(django_field, models.ManyToManyField):
         return many_to_many(django_field, read_only=read_only)
-    if isinstance(django_field, models.GeneratedField):
+    if isinstance(django_field, models.GeneratedField) and django_field.output_field is not None:
         output = copy.copy(django_field.output_field)
         output.set_attributes_from_name(django_field.name)
         output.null, output.blank, output.editable = True, True, False
@@ -283,5 +284,5 @@ def derive_model(
         for django_field in available
         if django_field in chosen
     ]
-    model_type = type(f"{label}Model", (Model,), {"fields": api_fields})
+    model_type: type[Model] = type(f"{label}Model", (Model,), {"fields": api_fields})
     return model_type()

@@ -27,13 +27,13 @@ __all__ = ["ManyToMany"]
 class ManyToMany:
     """One Django ``ManyToManyField`` served as an API ``ManyToManyField`` (a list of pks)."""
 
-    def __init__(self, django_field: models.ManyToManyField, api_field: ManyToManyField) -> None:
+    def __init__(self, django_field: models.ManyToManyField[Any, Any], api_field: ManyToManyField) -> None:
         self.name = api_field.name
         self.django_field = django_field
         self.api_field = api_field
-        self.through: type[models.Model] = django_field.remote_field.through
-        source = self.through._meta.get_field(django_field.m2m_field_name())
-        target = self.through._meta.get_field(django_field.m2m_reverse_field_name())
+        self.through: type[models.Model] = django_field.remote_field.through  # type: ignore[assignment]
+        source: Any = self.through._meta.get_field(django_field.m2m_field_name())
+        target: Any = self.through._meta.get_field(django_field.m2m_reverse_field_name())
         self.source = source.attname
         self.target = target.attname
         # The column of the served model that the through table's source key holds (its pk, almost always).
@@ -43,7 +43,7 @@ class ManyToMany:
         self.related_key = target.target_field.attname
         self.sort_key = api_field.items.sort_key
 
-    def links(self, alias: str) -> models.QuerySet:
+    def links(self, alias: str) -> models.QuerySet[Any]:
         return self.through._base_manager.using(alias)
 
     def read(self, alias: str, keys: list[Any]) -> dict[Any, list[Any]]:

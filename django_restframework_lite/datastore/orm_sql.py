@@ -67,19 +67,24 @@ def lookup_expression(attname: str, lookup: str, value: Any, *, c_collation: boo
     raise BadRequest(f"Unknown lookup {lookup!r} for {attname}.")
 
 
-def order_term(column: Any, descending: bool, *, c_collation: bool) -> Any:
+def order_term(column: Any, descending: bool, *, c_collation: bool, nullable: bool = True) -> Any:
     """Return one ``order_by()`` term: NULL first ascending, last descending, as the other stores sort.
 
-    ``column`` is an attname, or an expression (a related row's value).
+    ``column`` is an attname, or an expression (a related row's value). A column
+    that cannot hold NULL (``nullable=False``: the pk, a NOT NULL column) gets no
+    ``NULLS FIRST``/``LAST``: PostgreSQL serves a plain ``ORDER BY id`` from the
+    index, but sorts the whole table for ``ORDER BY id ASC NULLS FIRST``.
     """
     if isinstance(column, str):
         column = models.F(column)
     if c_collation:
         column = Collate(column, "C")
+    if not nullable:
+        return column.desc() if descending else column.asc()
     return column.desc(nulls_last=True) if descending else column.asc(nulls_first=True)
 
 
-def window_fields(queryset: models.QuerySet) -> set[str]:
+def window_fields(queryset: models.QuerySet[Any]) -> set[str]:
     """Return the names of the model fields a QuerySet's filters compare."""
     names: set[str] = set()
     pending = list(queryset.query.where.children)

@@ -42,7 +42,7 @@ def _python(cls: type, parse: Converter) -> Converter:
     return lambda value: value if isinstance(value, cls) else parse(value)
 
 
-def writer(django_field: models.Field, api_field: Field) -> Converter | None:
+def writer(django_field: models.Field[Any, Any], api_field: Field) -> Converter | None:
     """Return what turns a wire value of ``api_field`` into the value ``django_field`` takes (None: as is)."""
     if isinstance(django_field, models.DateTimeField):
         return _moment
@@ -78,7 +78,7 @@ def _file_url(django_field: models.FileField) -> Converter:
     return url
 
 
-def reader(django_field: models.Field, api_field: Field) -> Converter | None:
+def reader(django_field: models.Field[Any, Any], api_field: Field) -> Converter | None:
     """Return what turns a value ``.values()`` gives for ``django_field`` into its wire value (None: as is)."""
     if isinstance(django_field, models.DateTimeField):
         return lambda value: format_datetime(value) if isinstance(value, datetime) else value
@@ -96,12 +96,12 @@ def reader(django_field: models.Field, api_field: Field) -> Converter | None:
         return _file_url(django_field)
     if isinstance(django_field, models.GenericIPAddressField):
         return api_field.check_type  # PostgreSQL's inet spells addresses its own way
-    if isinstance(django_field, models.GeneratedField):
+    if isinstance(django_field, models.GeneratedField) and django_field.output_field is not None:
         return reader(django_field.output_field, api_field)
     return None
 
 
-def key_reader(django_field: models.Field) -> Converter:
+def key_reader(django_field: models.Field[Any, Any]) -> Converter:
     """Return what turns a key of ``django_field`` (a pk, a link's target) into its wire value."""
     if isinstance(django_field, models.UUIDField):
         return str

@@ -17,16 +17,18 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import File
-from django.db import DataError, IntegrityError, models, transaction
+from django.db import IntegrityError, connections, models, transaction
 from django.db.models.deletion import ProtectedError, RestrictedError
 
 from ..exceptions import BadRequest, Conflict
 from ..models import Model
 from ..models.base import invalid_message, missing_message
+from .base import DataStore
 from .orm_fields import fills_itself
 from .orm_relations import ManyToMany
 from .orm_sql import window_fields
 
+_ADVISORY_LOCK_CLASS = 0x44524C  # first key of pg_advisory_xact_lock(int, int): "DRL", this app's
 SEND_A_FILE = "Send the file as a part of a multipart/form-data body."
 
 
@@ -35,18 +37,53 @@ class ModelWrites:
 
     model: Model
     model_class: type[models.Model]
-    queryset: models.QuerySet
+    queryset: models.QuerySet[Any]
     window: bool
-    django_fields: dict[str, models.Field]
+    django_fields: dict[str, models.Field[Any, Any]]
     attnames: dict[str, str]
     many: dict[str, ManyToMany]
     write_db: str
+    validators: list[Any]
 
     # The store's own methods, which these writes call.
     to_db: Callable[[str, Any], Any]
     read_back: Callable[[Any], dict[str, Any]]
     integrity_error: Callable[[Any, str | None], Exception]
+    update_returning: Callable[[Any, dict[str, Any]], dict[str, Any] | None]
+    refusals: Callable[[], Any]
     validation_error: Callable[[ValidationError, type[BadRequest] | type[Conflict]], Exception]
+
+    # Checks before a write ---------------------------------------------------------------
+
+    def run_validators(self, data: dict[str, Any], pk: Any = None) -> None:
+        """Run ``UniqueTogether`` and co. with the table's writers queued behind one lock.
+
+        Under READ COMMITTED two transactions could both find no duplicate and both
+        insert; on PostgreSQL a transaction-scoped advisory lock per table makes the
+        check-then-write sequence of validated writes take turns.
+        """
+        if self.validators:
+            alias = self.write_db
+            wrapper = connections[alias]
+            if wrapper.vendor == "postgresql" and wrapper.in_atomic_block:
+                with wrapper.cursor() as cursor:
+                    cursor.execute(
+                        "SELECT pg_advisory_xact_lock(%s, hashtext(%s))",
+                        [_ADVISORY_LOCK_CLASS, self.model_class._meta.db_table],
+                    )
+        DataStore.run_validators(self, data, pk)  # type: ignore[arg-type]  # the store is a DataStore
+
+    def check_foreign_key_fallback(self, field: Any, value: Any) -> bool:
+        """Ask the database whether the referenced row exists: Django defers FK checks to the commit."""
+        django_field = self.django_fields[field.name]
+        if not isinstance(django_field, models.ForeignKey):
+            return True
+        related = django_field.related_model._base_manager.using(self.write_db)
+        return related.filter(**{str(django_field.remote_field.field_name): value}).exists()
+
+    def missing_links_fallback(self, field: Any, pks: list[Any]) -> list[Any]:
+        """Ask the database which linked pks name no row of the related model (one query)."""
+        return self.many[field.name].missing(self.write_db, pks)
 
     # Files in bodies ----------------------------------------------------------------------
 
@@ -64,7 +101,8 @@ class ModelWrites:
 
     # DataStore hooks ----------------------------------------------------------------------
 
-    def insert(self, data: dict[str, Any]) -> Any:
+    def build_instance(self, data: dict[str, Any]) -> tuple[models.Model, list[str], dict[str, Any]]:
+        """Return the unsaved instance of a validated row, the fields it writes and its many-to-many lists."""
         pk = self.model.pk_field
         meta = self.model_class._meta
         values: dict[str, Any] = {}
@@ -87,7 +125,10 @@ class ModelWrites:
             written.append(name)
         if pk.assigned_by_store and isinstance(meta.pk, models.UUIDField) and not meta.pk.has_default():
             values[meta.pk.attname] = uuid.uuid4()
-        instance = self.model_class(**values)
+        return self.model_class(**values), written, links
+
+    def insert(self, data: dict[str, Any]) -> Any:
+        instance, written, links = self.build_instance(data)
         self.clean(instance, written)
         with self.discarding_files(instance, written):
             self.write(instance, force_insert=True)
@@ -96,6 +137,9 @@ class ModelWrites:
         return instance.pk
 
     def save(self, identifier: Any, changes: dict[str, Any]) -> dict[str, Any]:
+        returned = self.update_returning(identifier, changes)
+        if returned is not None:
+            return returned
         instance = self.model_class._base_manager.using(self.write_db).get(pk=identifier)
         columns = [name for name in changes if name not in self.many]
         for name in columns:
@@ -164,20 +208,15 @@ class ModelWrites:
             raise self.validation_error(error, Conflict) from None
         for constraint in self.model_class._meta.constraints:
             try:
-                constraint.validate(self.model_class, instance, exclude=unwritten, using=self.write_db)
+                constraint.validate(self.model_class, instance, exclude=set(unwritten), using=self.write_db)
             except ValidationError as error:
                 kind = Conflict if isinstance(constraint, models.UniqueConstraint) else BadRequest
                 raise self.validation_error(error, kind) from None
 
     def write(self, instance: models.Model, **save_options: Any) -> None:
-        try:
-            # A savepoint: a refused statement must not poison a caller's transaction (PostgreSQL).
-            with transaction.atomic(using=self.write_db):
-                instance.save(using=self.write_db, **save_options)
-        except IntegrityError as error:
-            raise self.integrity_error(error, "write") from None
-        except DataError as error:
-            raise BadRequest(f"The database refused a value: {error}".strip()) from None
+        # No savepoint of its own: every write runs inside the store's atomic(), which rolls back a refusal whole.
+        with self.refusals():
+            instance.save(using=self.write_db, **save_options)
 
     def discarding_files(self, instance: models.Model, names: list[str]) -> DiscardFiles:
         """Return a context that deletes the files this write stored if the write fails after storing them."""

@@ -1,0 +1,302 @@
+"""Compiled statements for the ORM store: Django builds each query shape's SQL once, later requests rebind values.
+
+A list page, a count or a detail costs Django a QuerySet clone per step, the
+resolution of every filter and a compilation, for a query whose shape never
+changes between requests. Here a request is reduced to its *shape*: the SQL of
+each condition alone (rendered by Django's own lookup for that column, so it
+carries the operator, ``IS NULL`` or ``IN (%s, %s)`` as Django would write it),
+the tree of ``AllOf``/``AnyOf`` groups, the ordering, the selected columns and
+the form of the slice. The first request of a shape builds the very QuerySet the
+plain path would build and lets Django compile it; the statement is kept when
+Django's parameters end with the conditions' own parameters, in order (and each
+condition's SQL is in the statement), else the shape is marked as one to leave
+to the plain path. Later requests only render their conditions' parameters and
+run the kept SQL on ``connections[alias].cursor()``, with ``LIMIT``/``OFFSET``
+bound as parameters.
+
+Rows are decoded by one function per column, chosen when the statement is
+kept: Django's converters for that column (``get_converters``: SQLite's
+datetimes, booleans, decimals; a field's ``from_db_value``) followed by the
+store's own reader to the wire form.
+
+Whatever this module cannot reproduce exactly falls back to the plain ORM path:
+conditions on many-to-many fields, subqueries (relation filters), orderings
+across relations, a file field's ``isnull``, values Django folds into the SQL
+(an integer beyond the column's range), databases other than SQLite and
+PostgreSQL, and a window QuerySet that is sliced or combined. The window's own
+parameters are those Django compiled the first time: see ``compiled=False``.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.db import models
+from django.db.models.expressions import Col
+from django.db.models.functions import Collate, Left, StrIndex
+from django.db.models.lookups import Exact, GreaterThan
+from django.db.models.sql import Query
+from django.db.models.sql.compiler import SQLCompiler
+
+from .orm_sql import COMPARISONS, CaseFold
+from .query import AllOf, AnyOf, Filter, Ordering
+
+__all__ = ["LINK_KEY", "CompiledReads", "Fallback"]
+
+#: Where a decoded row keeps the raw key its many-to-many links are read by (no field name starts so).
+LINK_KEY = "\0link:"
+
+#: The most shapes one store keeps; beyond it (``in`` lists of every length...) requests take the plain path.
+MAX_SHAPES = 512
+VENDORS = frozenset({"sqlite", "postgresql"})
+
+Row = dict[str, Any]
+Decoder = Callable[[Sequence[Any]], Row]
+
+
+class Fallback(Exception):
+    """This request's shape is one the compiled path does not reproduce: take the plain ORM path."""
+
+
+class Statement:
+    """One shape's SQL (without its slice), the window's parameters before the conditions', and its row decoder."""
+
+    __slots__ = ("decode", "prefix", "sql")
+
+    def __init__(self, sql: str, prefix: list[Any], decode: Decoder | None) -> None:
+        self.sql = sql
+        self.prefix = prefix
+        self.decode = decode
+
+
+class CompiledReads:
+    """The compiled reads of one ``DjangoModelDataStore``: pages, counts and details by pk."""
+
+    def __init__(self, store: Any) -> None:  # a DjangoModelDataStore (which imports this module)
+        self.store = store
+        self.shapes: dict[tuple[Any, ...], Statement | None] = {}
+        query = store.queryset.query
+        self.usable = not query.is_sliced and not query.combinator and not query.select_for_update
+        self.table = store.model_class._meta.db_table
+        self.columns = {name: store.django_fields[name] for name in store.attnames}
+        # One compiler per database and thread: it renders with that thread's connection.
+        self.compilers: dict[tuple[str, int], SQLCompiler] = {}
+
+    # Conditions -------------------------------------------------------------------------
+
+    def compiler(self, alias: str) -> SQLCompiler:
+        """Return a compiler of this table on ``alias``: what renders one condition's SQL."""
+        key = (alias, threading.get_ident())
+        compiler = self.compilers.get(key)
+        if compiler is None:
+            query = Query(self.store.model_class)
+            compiler = self.compilers[key] = query.get_compiler(using=alias)
+        return compiler
+
+    def lookup(self, name: str, lookup: str, value: Any, c_collation: bool) -> Any:
+        """Return the Django lookup the plain path builds for one condition, on this table's column."""
+        field = self.columns[name]
+        column = Col(self.table, field)
+        if lookup == "exact" and value is None:
+            lookup, value = "isnull", True
+        if lookup in COMPARISONS and c_collation:
+            return COMPARISONS[lookup](Collate(column, "C"), value)
+        if lookup in ("exact", "in", "isnull", *COMPARISONS):
+            return field.get_lookup(lookup)(column, value)
+        if lookup == "contains":
+            return GreaterThan(StrIndex(column, models.Value(value)), 0)
+        if lookup == "icontains":
+            return GreaterThan(StrIndex(CaseFold(column), CaseFold(models.Value(value))), 0)
+        if lookup == "startswith":
+            if not value:
+                return field.get_lookup("isnull")(column, False)
+            return Exact(Left(column, len(value)), models.Value(value))
+        raise Fallback(lookup)
+
+    def rendered(self, conditions: Sequence[Filter], alias: str) -> tuple[SQLCompiler, list[Any], list[Any]]:
+        """Return the compiler of ``alias``, the conditions' SQL (the shape) and their parameters; raise ``Fallback``."""
+        compiler = self.compiler(alias)
+        if not self.usable or compiler.connection.vendor not in VENDORS:
+            raise Fallback("not compiled here")
+        collated = self.store.uses_c_collation(alias)  # text compares in the "C" collation (PostgreSQL)
+        shape: list[Any] = []
+        params: list[Any] = []
+        for condition in conditions:
+            self.render(condition, compiler, collated, shape, params)
+        return compiler, shape, params
+
+    def render(self, condition: Filter, compiler: SQLCompiler, collated: bool, shape: list[Any],
+               params: list[Any]) -> None:
+        """Add one condition's SQL to ``shape`` and its parameters to ``params`` (groups recursively)."""
+        if isinstance(condition, AnyOf | AllOf):
+            shape.append("(OR" if isinstance(condition, AnyOf) else "(AND")
+            for part in condition.conditions:
+                self.render(part, compiler, collated, shape, params)
+            shape.append(")")
+            return
+        store = self.store
+        name, lookup = condition.name, condition.lookup
+        if name in store.many or name not in self.columns or name in store.file_names and lookup == "isnull":
+            raise Fallback(name)
+        value = store.db_value(condition)
+        if isinstance(value, models.QuerySet | models.expressions.BaseExpression):
+            raise Fallback(name)
+        c_collation = collated and name in store.text_fields
+        try:
+            sql, leaf_params = self.lookup(name, lookup, value, c_collation).as_sql(compiler, compiler.connection)
+        except (EmptyResultSet, FullResultSet):
+            raise Fallback(name) from None  # Django drops or folds this condition: its SQL depends on the value
+        shape.append(sql)
+        params.extend(leaf_params)
+
+    # Statements -------------------------------------------------------------------------
+
+    def statement(self, key: tuple[Any, ...], build: Callable[[], models.QuerySet[Any]], params: list[Any],
+                  fragments: list[Any], alias: str, decoded: bool, columns: frozenset[str] | None = None) -> Statement:
+        """Return the kept statement of ``key``, compiling it from ``build()`` the first time."""
+        try:
+            found = self.shapes[key]
+        except KeyError:
+            found = self.compile(build(), params, fragments, alias, decoded, columns)
+            if len(self.shapes) < MAX_SHAPES:
+                self.shapes[key] = found
+        if found is None:
+            raise Fallback("a shape the plain path answers")
+        return found
+
+    def compile(self, queryset: models.QuerySet[Any], params: list[Any], fragments: list[Any], alias: str,
+                decoded: bool, columns: frozenset[str] | None) -> Statement | None:
+        """Let Django compile ``queryset``; keep it when its parameters end with the conditions' ones."""
+        compiler = queryset.query.get_compiler(using=alias)
+        try:
+            sql, django_params = compiler.as_sql()
+        except (EmptyResultSet, FullResultSet):
+            return None
+        django_params = list(django_params)
+        split = len(django_params) - len(params)
+        if split < 0 or django_params[split:] != params or any(
+            isinstance(part, str) and part not in ("(OR", "(AND", ")") and part not in sql for part in fragments
+        ):
+            return None
+        if " LIMIT " in sql.upper() or " OFFSET " in sql.upper():
+            return None
+        return Statement(sql, django_params[:split], self.decoder(compiler, columns) if decoded else None)
+
+    def decoder(self, compiler: SQLCompiler, columns: frozenset[str] | None) -> Decoder:
+        """Return what turns one fetched tuple into the row in wire form, in one pass per column.
+
+        Each column's function is Django's converters (as ``.values()`` applies
+        them) followed by the store's reader; the many-to-many keys are kept under
+        their attname too, as Django gives them, under ``LINK_KEY + attname``
+        (``DjangoModelDataStore.link_rows`` reads the links by them and drops them).
+        """
+        store = self.store
+        expressions = [selected[0] for selected in compiler.select]
+        position = {getattr(getattr(expression, "target", None), "attname", None): index
+                    for index, expression in enumerate(expressions)}
+        converters = compiler.get_converters(expressions)
+        connection = compiler.connection
+
+        def column(index: int, reader: Callable[[Any], Any] | None) -> Callable[[Any], Any] | None:
+            django = _chain(converters[index][0], converters[index][1], connection) if index in converters else None
+            if reader is None:
+                return django
+            if django is None:
+                return lambda value: None if value is None else reader(value)
+            return lambda value: None if (value := django(value)) is None else reader(value)
+
+        steps = [(name, position[attname], column(position[attname], reader))
+                 for name, attname, reader in store.readers if columns is None or name in columns]
+        outers = dict.fromkeys(many.outer for name, many in store.many.items() if columns is None or name in columns)
+        steps += [(LINK_KEY + outer, position[outer], column(position[outer], None)) for outer in outers]
+
+        def decode(row: Sequence[Any]) -> Row:
+            return {name: row[index] if convert is None else convert(row[index]) for name, index, convert in steps}
+
+        return decode
+
+    # Reads ------------------------------------------------------------------------------
+
+    def link_rows(self, objects: list[dict[str, Any]], alias: str, columns: frozenset[str] | None
+                  ) -> list[dict[str, Any]]:
+        """Add the many-to-many lists to rows the compiled path decoded (their link keys are dropped)."""
+        many_fields = {name: many for name, many in self.store.many.items() if columns is None or name in columns}
+        if not many_fields:
+            return objects
+        for name, many in many_fields.items():
+            key = LINK_KEY + many.outer
+            linked = many.read(alias, [obj[key] for obj in objects]) if objects else {}
+            for obj in objects:
+                obj[name] = linked[obj[key]]
+        for obj in objects:
+            for many in many_fields.values():
+                obj.pop(LINK_KEY + many.outer, None)
+        return objects
+
+    def rows(self, conditions: Sequence[Filter], ordering: list[Ordering], offset: int,
+             count: int | None, alias: str, columns: frozenset[str] | None = None) -> list[Row]:
+        """Return one page in wire form (only ``columns`` when given), with its many-to-many lists; raise ``Fallback``."""
+        return self.link_rows(self.fetch(conditions, ordering, offset, count, alias, columns), alias, columns)
+
+    def fetch(self, conditions: Sequence[Filter], ordering: list[Ordering], offset: int,
+              count: int | None, alias: str, columns: frozenset[str] | None = None) -> list[Row]:
+        """Return the ``.values()`` rows of one page, as the plain path reads them; raise ``Fallback``."""
+        store = self.store
+        if any(order.expression is not None for order in ordering):
+            raise Fallback("an ordering across a relation")
+        compiler, fragments, params = self.rendered(conditions, alias)
+        connection = compiler.connection
+        order_key = tuple((order.name, order.descending) for order in ordering)
+        key = ("rows", alias, tuple(fragments), order_key, count is None, offset == 0, columns)
+
+        def build() -> models.QuerySet[Any]:
+            ordered = store.matching(conditions).order_by(*store.order_expressions(ordering, alias))
+            values: models.QuerySet[Any] = store.values(ordered, columns)
+            return values
+
+        statement = self.statement(key, build, params, fragments, alias, decoded=True, columns=columns)
+        sql, bound = statement.sql, [*statement.prefix, *params]
+        if count is not None:
+            sql += " LIMIT %s"
+            bound.append(count)
+        elif offset:
+            sql += " LIMIT -1" if connection.vendor == "sqlite" else ""
+        if offset:
+            sql += " OFFSET %s"
+            bound.append(offset)
+        with connection.cursor() as cursor:
+            cursor.execute(sql, bound)
+            fetched = cursor.fetchall()
+        decode = statement.decode
+        assert decode is not None
+        return [decode(row) for row in fetched]
+
+    def count(self, conditions: Sequence[Filter], alias: str) -> int:
+        """Return how many rows match, with one kept ``SELECT COUNT(*)``; raise ``Fallback``."""
+        store = self.store
+        compiler, fragments, params = self.rendered(conditions, alias)
+        key = ("count", alias, tuple(fragments))
+        statement = self.statement(
+            key, lambda: store.matching(conditions).order_by().values("pk"), params, fragments, alias, decoded=False
+        )
+        with compiler.connection.cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({statement.sql}) drfl_counted", [*statement.prefix, *params])
+            row = cursor.fetchone()
+        return int(row[0]) if row else 0
+
+
+def _chain(converters: list[Any], expression: Any, connection: Any) -> Callable[[Any], Any]:
+    """Return Django's converters of one column as one function (as ``apply_converters`` runs them)."""
+    if len(converters) == 1:
+        only = converters[0]
+        return lambda value: only(value, expression, connection)
+
+    def convert(value: Any) -> Any:
+        for converter in converters:
+            value = converter(value, expression, connection)
+        return value
+
+    return convert
