@@ -68,7 +68,7 @@ def test_the_page_lists_every_ressource_with_fields_and_verbs(docs_page):
     verbs = users.locator("table.endpoints .verb").all_inner_texts()
 
     assert names == ["address", "users", "tags", "notes"]
-    assert fields == ["first_name", "last_name", "address"]  # remove_id hides the pk (API.md 10)
+    assert fields == ["first_name", "last_name", "address", "ressource_uri"]  # remove_id hides the pk (API.md 10)
     assert verbs == ["GET", "POST", "GET", "PUT", "PATCH", "DELETE"]
 
 
