@@ -190,7 +190,7 @@ def test_the_demo_users_response_and_error_shapes_are_shown(demo_page_on_a_phone
 
     assert list(list_page["meta"]) == ["offset", "count", "total_count", "next", "previous", "filters"]
     assert list_page["object_list"][0]["address"] == "/api/address/1/"
-    assert statuses == [400, 404, 405, 412, 415, 503]
+    assert statuses == [400, 404, 405, 409, 412, 415, 503]
     assert bad_request["fields"] == {"first_name": "This field is required.", "last_name": "This field is required."}
 
 

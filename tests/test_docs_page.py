@@ -155,7 +155,7 @@ def test_every_filter_is_listed_with_its_lookups(users_section: Section) -> None
 def test_the_error_bodies_are_the_api_s_own(client: Any, users_section: Section) -> None:
     errors = {status: json.loads(body) for status, body in users_section.errors.items()}
 
-    assert sorted(errors) == [400, 404, 405, 412, 415, 503]
+    assert sorted(errors) == [400, 404, 405, 409, 412, 415, 503]
     assert errors[400] == client.post("/api/users/", {}, content_type="application/json").json()
     User.objects.all().delete()
     assert errors[404] == client.get("/api/users/1/").json()  # the pk's example, 1, is no user now

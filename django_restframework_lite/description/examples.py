@@ -123,8 +123,8 @@ def error_status_cases(controller: Controller) -> list[tuple[ApiError, str]]:
     if controller.unique_verbs:
         cases.append((not_found_example(controller), "No object has this identifier."))
     cases.append((MethodNotAllowed(), "The verb is not one of the endpoint's (see Allow)."))
-    if "POST" in verbs and not controller.model.pk_field.assigned_by_store:
-        cases.append((Conflict(), "An object with this identifier already exists."))
+    if verbs & WRITE_VERBS:
+        cases.append((Conflict(), "Another object already has this identifier, or these values that must be unique."))
     if verbs & {"PUT", "PATCH", "DELETE"}:
         cases.append((PreconditionFailed(), "If-Match names a version that is no longer current."))
     if verbs & WRITE_VERBS:
