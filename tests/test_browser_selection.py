@@ -26,11 +26,12 @@ def run_browser_tests(**env: str) -> subprocess.CompletedProcess[str]:
 @pytest.mark.slow
 def test_without_chromium_they_are_left_out_by_name_with_the_reason() -> None:
     result = run_browser_tests(DRFL_CHROMIUM="/nonexistent/chromium")
+    count = (ROOT / BROWSER_TESTS).read_text().count("\ndef test_")
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "5 skipped" in result.stdout
+    assert f"{count} skipped" in result.stdout
     assert "browser tests left out" in result.stdout
-    assert "5 tests that drive headless Chromium did not run: no Chromium at /nonexistent/chromium" in result.stdout
+    assert f"{count} tests that drive headless Chromium did not run: no Chromium at /nonexistent/chromium" in result.stdout
     assert f"  {BROWSER_TESTS}::test_the_page_loads_without_console_errors" in result.stdout
 
 

@@ -68,7 +68,7 @@ def test_the_page_lists_every_ressource_with_fields_and_verbs(docs_page):
     verbs = users.locator("table.endpoints .verb").all_inner_texts()
 
     assert names == ["address", "users", "tags", "notes"]
-    assert fields == ["first_name", "last_name", "address"]  # remove_id hides the pk (API.md 10)
+    assert fields == ["first_name", "last_name", "address", "ressource_uri"]  # remove_id hides the pk (API.md 10)
     assert verbs == ["GET", "POST", "GET", "PUT", "PATCH", "DELETE"]
 
 
@@ -124,3 +124,84 @@ def test_a_post_from_the_page_creates_the_object(docs_page):
         "ressource_uri": "/api/notes/1/",
     }
     assert "location: /api/notes/1/" in form.locator(".answer-headers").inner_text()
+
+
+@pytest.fixture
+def demo_page_on_a_phone(settings, tmp_path, live_server):
+    """Open the demo's /api/docs/ in a 375 px wide viewport; yield the page and the console errors seen."""
+    missing = why_no_browser()
+    if missing:
+        pytest.fail(f"This browser test cannot run: {missing}.")
+    from playwright.sync_api import sync_playwright
+
+    settings.ADDRESSBOOK_SQLITE_PATH = str(tmp_path / "notes.db")
+    errors = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page(viewport={"width": 375, "height": 812})
+            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            response = page.goto(f"{live_server.url}/api/docs/")
+            assert response is not None and response.status == 200
+            page.wait_for_selector("body.ready")
+            yield page, errors
+        finally:
+            browser.close()
+
+
+def test_the_demo_users_are_shown_as_the_api_sends_them(demo_page_on_a_phone):
+    page, errors = demo_page_on_a_phone
+    users = page.locator("#ressource-users")
+    fields = users.locator("table.fields tbody td:first-child code").all_inner_texts()
+    address = users.locator("table.fields tbody tr", has=page.locator("code", has_text="address")).first
+    example = json.loads(users.locator("figure.example-object pre").inner_text())
+
+    assert fields == ["first_name", "last_name", "address", "ressource_uri"]  # no id: remove_id hides it
+    assert "integer" not in address.locator("td.type").inner_text()
+    assert "URI" in address.inner_text()
+    assert "id" not in example and example["address"] == "/api/address/1/"
+    assert errors == []
+
+
+def test_the_demo_users_filters_lookups_and_ordering_are_listed(demo_page_on_a_phone):
+    page, _ = demo_page_on_a_phone
+    users = page.locator("#ressource-users")
+    filters = users.locator("ul.filters > li")
+    lookups = {
+        item.get_attribute("data-filter"): item.locator(".lookups code").all_inner_texts() for item in filters.all()
+    }
+    queries = " ".join(users.locator("dl.queries").inner_text().split())
+
+    assert list(lookups) == ["first_name", "last_name", "address", "address__city", "address__country"]
+    assert lookups["first_name"] == ["exact", "contains", "gt", "gte", "icontains", "in", "isnull", "lt", "lte", "startswith"]
+    assert lookups["address"] == ["exact", "gt", "gte", "in", "isnull", "lt", "lte"]
+    assert "?order_by= first_name, last_name, address__city" in queries
+    assert "?search= in first_name, last_name, address__city" in queries
+    assert "?expand= address" in queries
+
+
+def test_the_demo_users_response_and_error_shapes_are_shown(demo_page_on_a_phone):
+    page, _ = demo_page_on_a_phone
+    users = page.locator("#ressource-users")
+    list_page = json.loads(users.locator("figure.example-page pre").inner_text())
+    statuses = [int(status) for status in users.locator("dl.errors dt").evaluate_all("nodes => nodes.map(n => n.dataset.status)")]
+    bad_request = json.loads(users.locator("dl.errors dd pre").first.inner_text())
+
+    assert list(list_page["meta"]) == ["offset", "count", "total_count", "next", "previous", "filters"]
+    assert list_page["object_list"][0]["address"] == "/api/address/1/"
+    assert statuses == [400, 404, 405, 409, 412, 415, 503]
+    assert bad_request["fields"] == {"first_name": "This field is required.", "last_name": "This field is required."}
+
+
+def test_the_demo_page_does_not_scroll_sideways_at_375_px(demo_page_on_a_phone):
+    page, _ = demo_page_on_a_phone
+    widths = page.evaluate("() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]")
+    too_wide = page.evaluate(
+        """() => Array.from(document.querySelectorAll('body *'))
+            .filter(node => node.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+            .map(node => node.tagName + '.' + node.className).slice(0, 5)"""
+    )
+
+    assert widths[1] == 375
+    assert widths[0] <= widths[1], f"the page is {widths[0]} px wide; wider than the screen: {too_wide}"

@@ -25,6 +25,7 @@ from ..api import Api
 from ..controllers import Controller
 from ..models.fields import Field
 from ..models.text import INT64_MAX, INT64_MIN
+from .examples import output_schemas, response_examples, shown_type
 from .openapi.security import security_schemes_of
 from .seed import client_must_send
 
@@ -36,12 +37,20 @@ DOCS_ASSETS = {"docs.js": "text/javascript; charset=utf-8", "docs.css": "text/cs
 DOCS_TEMPLATE = "django_restframework_lite/docs.html"
 
 
-def field_description(field: Field, pk: Field) -> dict[str, Any]:
-    """Return what the docs page shows of one field."""
+def field_description(field: Field, pk: Field, shown: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Return what the docs page shows of one field; ``shown`` is its schema as answers carry it.
+
+    The type and note come from ``shown`` (the field's JSON Schema after the view
+    formaters' ``describe_schema``), so a foreign key that ``format_foreign_key``
+    sends as a URI is called one.
+    """
     foreign = getattr(field, "foreign", None)
+    shown = shown if shown is not None else field.json_schema()
+    note = shown.get("description")
     return {
         "name": field.name,
-        "type": field.base_type,
+        "type": shown_type(shown),
+        "note": note if note and note != field.description else None,
         "required": client_must_send(field, pk),
         "nullable": bool(field.nullable),
         "pk": field is pk,
@@ -55,6 +64,20 @@ def field_description(field: Field, pk: Field) -> dict[str, Any]:
         "foreign": f"{foreign['table']}.{foreign.get('column', 'id')}" if foreign else None,
         "example": field.example,
     }
+
+
+def fields_description(controller: Controller) -> list[dict[str, Any]]:
+    """Return the page's rows: each visible field, then each member a view formater adds (``ressource_uri``)."""
+    pk = controller.model.pk_field
+    shown = output_schemas(controller)
+    rows = [field_description(field, pk, shown.get(field.name)) for field in controller.visible_fields]
+    for name, schema in shown.items():
+        if controller.model.get_field(name) is None:
+            rows.append({"name": name, "type": shown_type(schema), "required": False, "nullable": False, "pk": False,
+                         "read_only": True, "description": schema.get("description"), "note": None,
+                         "max_length": None, "choices": None, "min_value": None, "max_value": None,
+                         "foreign": None, "example": None})
+    return rows
 
 
 def example_body(controller: Controller) -> dict[str, Any]:
@@ -89,11 +112,16 @@ def describe_authentication(controller: Controller) -> str | None:
     return type(authentication).__name__
 
 
+def lookup_order(lookups: Any) -> list[str]:
+    """Return a filter's lookups as the page lists them: ``exact`` (the bare name) first, then by name."""
+    return sorted(lookups, key=lambda lookup: (lookup != "exact", lookup))
+
+
 def query_description(controller: Controller, prefix: str) -> dict[str, Any]:
     """Return what a client may put in a list's query string, and the nested routes."""
     relations = controller.relations
-    filters = [{"name": name, "lookups": sorted(lookups)} for name, lookups in controller.query_rules.filters.items()]
-    filters += [{"name": name, "lookups": sorted(lookups)} for name, (_, lookups) in relations.filters.items()]
+    filters = [{"name": name, "lookups": lookup_order(lookups)} for name, lookups in controller.query_rules.filters.items()]
+    filters += [{"name": name, "lookups": lookup_order(lookups)} for name, (_, lookups) in relations.filters.items()]
     order = [name for name in controller.model.get_fields_name() if name in controller.query_rules.order]
     search = None
     if relations.search is not None:
@@ -112,20 +140,26 @@ def query_description(controller: Controller, prefix: str) -> dict[str, Any]:
     }
 
 
-def docs_context(api: Api, prefix: str) -> dict[str, Any]:
-    """Return what the docs page shows: one entry per ressource, and the API's other descriptions."""
+def docs_context(api: Api, prefix: str, request: HttpRequest | None = None) -> dict[str, Any]:
+    """Return what the docs page shows: one entry per ressource, and the API's other descriptions.
+
+    ``request`` is the one the view formaters see when they render the example
+    objects (a bare request when the page is built outside a request).
+    """
+    request = request if request is not None else HttpRequest()
     ressources = []
     for controller in api.controllers:
         model = controller.model
         pagination = getattr(controller, "pagination", None)
+        list_url = f"{prefix}{controller.ressource_name}/"
         ressources.append(
             {
                 "name": controller.ressource_name,
-                "list_url": f"{prefix}{controller.ressource_name}/",
+                "list_url": list_url,
                 "detail_url": f"{prefix}{controller.ressource_name}/{{identifier}}/",
                 "list_verbs": list(controller.list_verbs),
                 "unique_verbs": list(controller.unique_verbs),
-                "fields": [field_description(field, model.pk_field) for field in controller.visible_fields],
+                "fields": fields_description(controller),
                 "pk": model.pk_field.name,
                 "datastore": type(controller.datastore).__name__,
                 "pagination": None
@@ -142,6 +176,7 @@ def docs_context(api: Api, prefix: str) -> dict[str, Any]:
                 "security": security_schemes_of(controller.authentication),
                 "ratelimit": getattr(controller, "ratelimit", None) is not None,
                 "example_body": example_body(controller),
+                "examples": response_examples(controller, request, prefix, list_url),
                 **query_description(controller, prefix),
             }
         )

@@ -64,7 +64,7 @@ def openapi_answer(api: Api, request: HttpRequest, prefix: str) -> HttpResponse:
 
 
 def docs_answer(api: Api, request: HttpRequest, prefix: str) -> HttpResponse:
-    context = docs_context(api, prefix)
+    context = docs_context(api, prefix, request)
     context["stylesheet_url"] = asset_url(prefix, "docs.css")
     context["script_url"] = asset_url(prefix, "docs.js")
     html = render_docs_page(context, request)
