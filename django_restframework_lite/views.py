@@ -19,6 +19,7 @@ importable from here, as the seed's tutorial does.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from functools import cache
 from typing import Any
 from urllib.parse import quote
 
@@ -31,6 +32,12 @@ from .responses import JsonResponse
 from .types import ResponseClass, ViewFormater
 
 __all__ = ["BoundView", "JsonResponse", "View"]
+
+
+@cache
+def quoted_segment(ressource_name: str) -> str:
+    """Spell a ressource name as one URL path segment, once per name (a page of foreign keys asks for it per row)."""
+    return quote(ressource_name, safe="")
 
 
 class View:
@@ -52,7 +59,7 @@ class View:
         self.datastore = datastore
         self.model: Model = datastore.model
         self.ressource_name = ressource_name
-        self.quoted_name = quote(ressource_name, safe="")
+        self.quoted_name = quoted_segment(ressource_name)
         self.response_class: ResponseClass = response_class or JsonResponse
         self.formaters: list[ViewFormater] = list(formaters) if formaters is not None else [add_ressource_uri]
         self.options: dict[str, Any] = dict(options or {})
@@ -95,7 +102,7 @@ class BoundView:
 
     def uri(self, ressource_name: str, pk: Any) -> str:
         """Return the absolute URI of object ``pk`` of ``ressource_name``: ``/api/address/1/``."""
-        return f"{self.prefix}{quote(ressource_name, safe='')}/{quote_identifier(pk)}/"
+        return f"{self.prefix}{quoted_segment(ressource_name)}/{quote_identifier(pk)}/"
 
     def ressource_uri(self, pk: Any) -> str:
         """Return the absolute URI of object ``pk`` of this ressource."""
