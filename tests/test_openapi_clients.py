@@ -134,3 +134,25 @@ def test_every_member_of_an_answer_is_required_and_partial_answers_have_their_ow
     assert valid_against(document, {"$ref": "#/components/schemas/Address"}, item) != []
     full = client.get(item["ressource_uri"]).json()
     assert valid_against(document, {"$ref": "#/components/schemas/Address"}, full) == []
+
+
+def test_server_and_document_agree_on_integers_ressource_uri_and_unique_together(client, addressbook):
+    document = fetch_document(client)
+    priority = document["components"]["schemas"]["NoteCreate"]["properties"]["priority"]
+    assert priority["type"] == "integer"
+    assert document["components"]["schemas"]["NoteUpdate"]["properties"]["ressource_uri"]["type"] == "string"
+    assert "409" in document["paths"]["/users/"]["post"]["responses"]
+
+    whole = client.post("/api/notes/", json.dumps({"title": "a", "priority": 4.0}), content_type="application/json")
+    half = client.post("/api/notes/", json.dumps({"title": "b", "priority": 4.5}), content_type="application/json")
+    uri = client.post("/api/notes/", json.dumps({"title": "c", "ressource_uri": 3}), content_type="application/json")
+    first = client.post("/api/users/", {"first_name": "Ann", "last_name": "Lee"}, content_type="application/json")
+    second = client.post("/api/users/", {"first_name": "Ann", "last_name": "Lee"}, content_type="application/json")
+
+    assert (whole.status_code, whole.json()["priority"]) == (201, 4)
+    assert half.status_code == 400
+    assert (uri.status_code, list(uri.json()["fields"])) == (400, ["ressource_uri"])
+    assert first.status_code == 201
+    assert second.status_code == 409
+    assert second.json()["error"] == "first_name,last_name must be unique together"
+    assert client.get("/api/notes/").json()["meta"]["total_count"] == 1
