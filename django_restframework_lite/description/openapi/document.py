@@ -25,6 +25,7 @@ from .schemas import (
     ERROR_SCHEMA,
     component_names,
     create_schema,
+    hook,
     meta_schema,
     object_schema,
     partial_object_schema,
@@ -43,8 +44,8 @@ HELLO_TAG = {"name": "api", "description": "The API itself: its name and version
 def list_parameters(controller: Controller) -> list[dict[str, Any]]:
     """Return the query parameters of a list GET: pagination, partial, ordering, relations and filters."""
     parameters: list[dict[str, Any]] = []
-    describe = getattr(controller.pagination, "openapi_parameters", None)
-    if callable(describe):
+    describe = hook(controller.pagination, "openapi_parameters")
+    if describe is not None:
         parameters.extend(describe())
     parameters.extend(partial_parameters(controller))
     parameters.append(order_parameter(controller))

@@ -16,7 +16,7 @@ from ...controllers import Controller
 from .links import object_links
 from .parameters import conditional_parameters, partial_parameters
 from .relations import expand_parameters
-from .schemas import multipart_schema
+from .schemas import hook, multipart_schema
 from .security import SecurityRegistry
 
 __all__ = ["ERROR_DESCRIPTIONS", "Names", "error_response", "operation"]
@@ -96,8 +96,8 @@ def error_response(status: int, *, body: bool = True) -> dict[str, Any]:
 
 
 def ratelimit_headers(controller: Controller) -> dict[str, Any]:
-    describe = getattr(controller.ratelimit, "openapi_headers", None)
-    headers: dict[str, Any] = dict(describe()) if callable(describe) else {}
+    describe = hook(controller.ratelimit, "openapi_headers")
+    headers: dict[str, Any] = dict(describe()) if describe is not None else {}
     return headers
 
 
@@ -145,8 +145,8 @@ def success_responses(controller: Controller, verb: str, unique: bool, names: Na
 def error_statuses(controller: Controller, verb: str, unique: bool) -> list[int]:
     """Return the error statuses a verb may answer (authentication and rate limit aside)."""
     statuses = [400, 503]  # a malformed query (too many parameters) is a 400 on any verb
-    if unique and verb != "OPTIONS":
-        statuses.append(404)
+    if unique:
+        statuses.append(404)  # OPTIONS too: an identifier that does not fit the pk's type is no route
     if verb != "OPTIONS":
         statuses.append(412)
     if verb in WRITE_VERBS:
@@ -193,8 +193,8 @@ def operation(controller: Controller, verb: str, *, unique: bool, security: Secu
         responses["429"] = error_response(429, body=body)
     headers = ratelimit_headers(controller)
     if headers:
-        for status, response in responses.items():
-            if status.startswith("2"):
+        for code, response in responses.items():
+            if code.startswith("2"):
                 response.setdefault("headers", {}).update(headers)
     if parameters:
         op["parameters"] = parameters

@@ -17,7 +17,7 @@ from typing import Any
 from ...controllers import Controller
 from ...datastore.query import MAX_IN_VALUES, ORDER_BY_KEY
 from ...models import Model
-from .schemas import body_field_schemas
+from .schemas import body_field_schemas, hook
 
 __all__ = [
     "array_parameter",
@@ -139,8 +139,8 @@ COMPARISONS = {"gt": "greater than", "gte": "greater than or equal to", "lt": "l
 
 def partial_parameters(controller: Controller) -> list[dict[str, Any]]:
     """Return the query parameter of the partial response option, if the ressource has one."""
-    describe = getattr(controller.partial, "openapi_parameters", None)
-    return list(describe(controller.selectable)) if callable(describe) else []
+    describe = hook(controller.partial, "openapi_parameters")
+    return list(describe(controller.selectable)) if describe is not None else []
 
 
 def filter_parameters(controller: Controller) -> list[dict[str, Any]]:

@@ -10,8 +10,8 @@ pk from answers, ``format_foreign_key`` shows foreign keys as URIs,
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import Any
+from collections.abc import Callable, Iterable
+from typing import Any, cast
 
 from ...controllers import Controller
 from ...formaters import schema_effects
@@ -20,14 +20,20 @@ from ...models.fields import ForeignKeyField
 from ..seed import client_must_send
 
 
-def field_schema(field: Field, *, default: bool = False) -> dict[str, Any]:
+def hook(owner: object, name: str) -> Callable[..., Any] | None:
+    """Return ``owner``'s optional description method ``name`` (``openapi_parameters``...), or None."""
+    found = getattr(owner, name, None)
+    return cast("Callable[..., Any]", found) if callable(found) else None
+
+
+def field_schema(field: Field, *, with_default: bool = False) -> dict[str, Any]:
     """Return the JSON Schema (OpenAPI 3.1 dialect) of one field's values.
 
     The type and format come from the field class itself (``json_schema()``:
     ``date``, ``uuid``, decimals as patterned strings, bytes as base64...); the
     field's options add bounds, choices, nullability and an example, and its
     ``description`` (Django's ``help_text``) comes first in the description.
-    ``default=True`` adds the field's default: only create bodies ask for it, since
+    ``with_default=True`` adds the field's default: only create bodies ask for it, since
     only a create fills in what is missing (a generated client fills in a
     documented default, and a PATCH carrying it would overwrite the stored value).
     """
@@ -56,7 +62,7 @@ def field_schema(field: Field, *, default: bool = False) -> dict[str, Any]:
         schema["type"] = [kind, "null"]
         if "enum" in schema and None not in schema["enum"]:
             schema["enum"].append(None)
-    if default and "default" in field.options and not callable(field.options["default"]):
+    if with_default and "default" in field.options and not callable(field.options["default"]):
         default = field.get_default()
         if not (default == "" and "format" in schema):  # blank is no e-mail address or URL: no such default
             schema["default"] = default
@@ -146,7 +152,7 @@ def object_schema(controller: Controller, components_of: dict[str, str]) -> dict
         properties.pop(name, None)
     for name, hop in controller.relations.expand.items():
         if name in properties and hop.target.ressource_name in components_of:
-            embedded = {"$ref": f"#/components/schemas/{components_of[hop.target.ressource_name]}"}
+            embedded: dict[str, Any] = {"$ref": f"#/components/schemas/{components_of[hop.target.ressource_name]}"}
             if getattr(hop.field, "many", False):
                 embedded = {"type": "array", "items": embedded}
             properties[name] = {"anyOf": [properties[name], embedded],
@@ -179,7 +185,7 @@ def body_field_schemas(controller: Controller, fields: list[Field], *, default: 
 
     ``default=True`` (create bodies only) documents the defaults the server fills in.
     """
-    properties = {field.name: field_schema(field, default=default) for field in fields}
+    properties = {field.name: field_schema(field, with_default=default) for field in fields}
     effects, _ = schema_effects(controller.formaters, "describe_body")
     for effect in effects:
         effect(properties, controller.model)
@@ -228,7 +234,7 @@ def multipart_schema(controller: Controller, *, create: bool) -> dict[str, Any]:
         elif field.many:
             part = {"type": "array", "items": field.items.json_schema()}  # type: ignore[attr-defined]
         else:
-            part = field_schema(field, default=create)
+            part = field_schema(field, with_default=create)
         if field.description:
             part["description"] = field.description
         properties[field.name] = part
@@ -246,8 +252,8 @@ def meta_schema(pagination: Any) -> dict[str, Any]:
         "description": "The filters in effect, keyed as the request spelled them.",
         "additionalProperties": True,
     }
-    describe = getattr(pagination, "openapi_meta_schema", None)
-    if callable(describe):
+    describe = hook(pagination, "openapi_meta_schema")
+    if describe is not None:
         schema: dict[str, Any] = describe(filters)
         return schema
     return {"type": "object", "required": ["filters"], "properties": {"filters": filters}}
