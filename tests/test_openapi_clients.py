@@ -25,7 +25,8 @@ def fetch_document(client, url="/api/openapi.json"):
 
 
 def valid_against(document, schema, instance):
-    validator = Draft202012Validator({**schema, "components": document["components"]})
+    validator = Draft202012Validator({**schema, "components": document["components"]},
+                                     format_checker=Draft202012Validator.FORMAT_CHECKER)
     return [error.message for error in validator.iter_errors(instance)]
 
 
@@ -156,3 +157,20 @@ def test_server_and_document_agree_on_integers_ressource_uri_and_unique_together
     assert second.status_code == 409
     assert second.json()["error"] == "first_name,last_name must be unique together"
     assert client.get("/api/notes/").json()["meta"]["total_count"] == 1
+
+
+def test_an_optional_email_may_be_blank_and_a_read_only_ressource_keeps_no_unused_schema(client, settings, tmp_path,
+                                                                                          monkeypatch):
+    from selfdoc_api import copy_of_testproject_urlconf
+
+    settings.ROOT_URLCONF = copy_of_testproject_urlconf(tmp_path, monkeypatch)
+    document = fetch_document(client, "/mine/openapi.json")
+    email = document["components"]["schemas"]["User"]["properties"]["email"]
+
+    # Django's User.email is blank=True: "" is what an account without an address answers.
+    assert valid_against(document, email, "") == []
+    assert valid_against(document, email, "ann@example.com") == []
+    assert valid_against(document, email, "not an address") != []
+    text = json.dumps(document)
+    for name in document["components"]["schemas"]:
+        assert f'"#/components/schemas/{name}"' in text, name

@@ -74,7 +74,7 @@ def test_links_lead_from_create_and_list_to_the_object_operations(client, docume
     created = document["paths"]["/notes/"]["post"]["responses"]["201"]["links"]
     listed = document["paths"]["/notes/"]["get"]["responses"]["200"]["links"]
 
-    assert set(created) == {"GetNote", "ReplaceNote", "UpdateNote", "DeleteNote"}
+    assert set(created) == {"GetNote", "CheckNote", "ReplaceNote", "UpdateNote", "DeleteNote"}
     assert created["GetNote"] == {"operationId": "notes_detail_get", "parameters": {"identifier": "$response.body#/id"},
                                   "description": "Get the created object."}
     assert listed["DeleteNote"]["parameters"] == {"identifier": "$response.body#/object_list/0/id"}

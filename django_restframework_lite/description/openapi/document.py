@@ -8,6 +8,7 @@ Paths are relative to the single server entry, whose URL is the API's
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from ...api import Api
@@ -157,22 +158,38 @@ def server_url(api: Api, prefix: str) -> str:
     return base.rstrip("/") or "/"
 
 
+def unused_objects(schemas: dict[str, Any], paths: dict[str, Any], candidates: list[str]) -> None:
+    """Drop the full object of a ressource with partial responses when nothing refers to it.
+
+    Its GETs answer ``<Name>Partial``; the full object is the answer of its writes
+    and what ``?expand=`` embeds elsewhere: a read-only ressource nobody embeds leaves it unused.
+    """
+    text = json.dumps([paths, schemas])
+    for name in candidates:
+        if f'"#/components/schemas/{name}"' not in text:
+            del schemas[name]
+
+
 def openapi_document(api: Api, prefix: str) -> dict[str, Any]:
     """Return the OpenAPI 3.1 document of ``api`` (an ``include()``'s Api) mounted at ``prefix``."""
     security = SecurityRegistry()
     paths: dict[str, Any] = {}
     schemas: dict[str, Any] = {"Error": ERROR_SCHEMA}
     tags = []
+    partial = []
     components_of = component_names(api.controllers)
     if api.hello:
         paths["/"] = hello_path()
         tags.append(HELLO_TAG)
     for controller in api.controllers:
         names = Names(components_of[controller.ressource_name], partial=controller.partial is not None)
+        if names.partial:
+            partial.append(names.base)
         ressource = ressource_schemas(controller, names, components_of)
         schemas.update(ressource)
         paths.update(ressource_paths(controller, security, names, ressource[names.base]))
         tags.append({"name": controller.ressource_name, "description": f"Datastore: {type(controller.datastore).__name__}"})
+    unused_objects(schemas, paths, partial)
     components: dict[str, Any] = {"schemas": schemas}
     if security.schemes:
         components["securitySchemes"] = security.schemes

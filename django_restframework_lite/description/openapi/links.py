@@ -19,7 +19,7 @@ from .parameters import IDENTIFIER
 __all__ = ["object_links"]
 
 #: The unique operations a link leads to, with the name the link has.
-TARGETS = {"GET": "Get", "PUT": "Replace", "PATCH": "Update", "DELETE": "Delete"}
+TARGETS = {"GET": "Get", "HEAD": "Check", "PUT": "Replace", "PATCH": "Update", "DELETE": "Delete"}
 
 
 def identifier_expression(controller: Controller, shown: dict[str, Any], *, created: bool) -> str | None:

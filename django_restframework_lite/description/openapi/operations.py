@@ -181,6 +181,10 @@ def operation(controller: Controller, verb: str, *, unique: bool, security: Secu
     body = verb != "HEAD"
     for status in error_statuses(controller, verb, unique):
         responses[str(status)] = error_response(status, body=body)
+    if parameters and verb in {"GET", "HEAD"}:
+        # Answered by the web server in front (gunicorn: a request line over 4094 bytes), in its own format.
+        responses["414"] = {"description": "The URI is longer than the web server takes (long filter lists): "
+                                           "answered by the web server, in its own format."}
     if controller.accepts_uploads and verb in WRITE_VERBS:
         responses["415"]["description"] = "Request bodies must be application/json or multipart/form-data."
         responses["413"]["description"] = "The request body, or an uploaded file, is too large."

@@ -19,6 +19,9 @@ from ...models import Field, Model
 from ...models.fields import ForeignKeyField
 from ..seed import client_must_send
 
+#: Formats whose fields take "" as blank (``formats.EmailField``, ``URLField``: Django's blank=True).
+BLANK_FORMATS = frozenset({"email", "uri"})
+
 
 def hook(owner: object, name: str) -> Callable[..., Any] | None:
     """Return ``owner``'s optional description method ``name`` (``openapi_parameters``...), or None."""
@@ -40,6 +43,9 @@ def field_schema(field: Field, *, with_default: bool = False) -> dict[str, Any]:
     schema: dict[str, Any] = field.json_schema()
     notes = [field.description, schema.pop("description", None)]
     kind = schema.get("type")
+    if kind == "string" and schema.get("format") in BLANK_FORMATS and not field.required:
+        # An optional e-mail address or URL may be blank, as Django's blank=True: "" is no address, but is valid.
+        schema["anyOf"] = [{"format": schema.pop("format")}, {"maxLength": 0}]
     if field.max_length is not None and kind == "string" and field.base_type != "binary":
         schema["maxLength"] = field.max_length
     if kind in {"integer", "number"}:
@@ -64,7 +70,7 @@ def field_schema(field: Field, *, with_default: bool = False) -> dict[str, Any]:
             schema["enum"].append(None)
     if with_default and "default" in field.options and not callable(field.options["default"]):
         default = field.get_default()
-        if not (default == "" and "format" in schema):  # blank is no e-mail address or URL: no such default
+        if not (default == "" and "format" in schema):  # a required e-mail address or URL: blank is no default
             schema["default"] = default
     example = getattr(field, "example", None)
     if example is not None and not field.choices:
