@@ -13,7 +13,7 @@ from typing import Any
 
 from ...api import Api
 from ...controllers import Controller
-from .operations import Names, error_response, operation
+from .operations import Names, error_response, operation, options_answer
 from .parameters import (
     IDENTIFIER,
     filter_parameters,
@@ -126,29 +126,35 @@ UNIQUE_VERBS = frozenset({"GET", "HEAD", "PUT", "PATCH", "DELETE", "OPTIONS"})
 
 
 def hello_path() -> dict[str, Any]:
-    """Return the path item of the API's root: its name and version, for anyone."""
+    """Return the path item of the API's root: its name and version, for anyone (HEAD and OPTIONS too)."""
+    hello = {
+        "type": "object",
+        "required": ["name", "version"],
+        "properties": {"name": {"type": "string"}, "version": {"type": "string"}},
+    }
+    common = {"tags": [HELLO_TAG["name"]], "security": []}
     return {
         "get": {
             "operationId": "hello",
             "summary": "Name and version of this API",
             "description": "Who answers here: the name and version the API was given.",
-            "tags": [HELLO_TAG["name"]],
-            "security": [],
-            "responses": {
-                "200": {
-                    "description": "OK",
-                    "content": {
-                        "application/json": {
-                            "schema": {
-                                "type": "object",
-                                "required": ["name", "version"],
-                                "properties": {"name": {"type": "string"}, "version": {"type": "string"}},
-                            }
-                        }
-                    },
-                }
-            },
-        }
+            **common,
+            "responses": {"200": {"description": "OK", "content": {"application/json": {"schema": hello}}}},
+        },
+        "head": {
+            "operationId": "hello_head",
+            "summary": "Headers of the name and version",
+            "description": "The headers a GET of the root would answer, without the body.",
+            **common,
+            "responses": {"200": {"description": "OK"}},
+        },
+        "options": {
+            "operationId": "hello_options",
+            "summary": "Verbs of the root",
+            "description": "The verbs the root serves, in Allow and in the body.",
+            **common,
+            "responses": {"200": options_answer()},
+        },
     }
 
 

@@ -19,7 +19,7 @@ from .relations import expand_parameters
 from .schemas import hook, multipart_schema
 from .security import SecurityRegistry
 
-__all__ = ["ERROR_DESCRIPTIONS", "Names", "error_response", "operation"]
+__all__ = ["ERROR_DESCRIPTIONS", "Names", "error_response", "operation", "options_answer"]
 
 ERROR_REF = {"$ref": "#/components/schemas/Error"}
 LIST_SUMMARIES = {
@@ -137,9 +137,14 @@ def success_responses(controller: Controller, verb: str, unique: bool, names: Na
                         "content": {"application/json": {"schema": names.ref()}}}}
     if verb == "DELETE":
         return {"204": {"description": "Deleted; the body is empty."}}
+    return {"200": options_answer()}
+
+
+def options_answer() -> dict[str, Any]:
+    """Return the 200 of OPTIONS on any route: ``Allow``, and the same verbs as JSON."""
     allow = {"type": "object", "required": ["allow"], "properties": {"allow": {"type": "array", "items": {"type": "string"}}}}
-    return {"200": {"description": "The allowed verbs.", "headers": {"Allow": ALLOW},
-                    "content": {"application/json": {"schema": allow}}}}
+    return {"description": "The allowed verbs.", "headers": {"Allow": ALLOW},
+            "content": {"application/json": {"schema": allow}}}
 
 
 def error_statuses(controller: Controller, verb: str, unique: bool) -> list[int]:
