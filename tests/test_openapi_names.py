@@ -35,6 +35,8 @@ def test_schema_names_of_similar_ressources_never_clash(client, settings):
 
 def test_head_and_options_listed_in_the_verbs_are_documented_and_answer(client, settings):
     class Explicit(ShelfEndPoint):
+        ressource = {**ShelfEndPoint.ressource, "ressource": [{"id": 1, "title": "Candide", "genre": None, "year": 1759,
+                                                               "price": None, "lent": False, "added_at": None}]}
         controller = {"list_verbs": ["GET", "HEAD", "OPTIONS"], "unique_verbs": ["OPTIONS"]}
 
     document = shelf_document(client, settings, Explicit)
@@ -48,4 +50,7 @@ def test_head_and_options_listed_in_the_verbs_are_documented_and_answer(client, 
     assert head.content == b""
     documented = document["paths"]["/shelf/{identifier}/"]["options"]["responses"]["200"]
     assert options.status_code == 200
+    # OPTIONS on an object that does not exist is its GET's 404, as documented.
+    assert client.options("/lib/shelf/2/").status_code == 404
+    assert "404" in document["paths"]["/shelf/{identifier}/"]["options"]["responses"]
     assert list(schema_validator(document, documented["content"]["application/json"]["schema"]).iter_errors(options.json())) == []
