@@ -108,3 +108,8 @@ def test_every_document_of_the_testproject_links_only_to_its_own_operations(clie
         links = [link for op in items for answer in op["responses"].values() for link in answer.get("links", {}).values()]
         assert links, api.prefix
         assert {link["operationId"] for link in links} <= ids
+        if api.prefix == "/api/":
+            # users are nested under their address: a created address links to its users' list.
+            created = document["paths"]["/address/"]["post"]["responses"]["201"]["links"]
+            assert created["ListUsersOfAddress"]["operationId"] == "users_list_get_by_address"
+            assert created["CreateUsersOfAddress"]["parameters"] == {"parent": r"$response.header.Location#regex:/address/([^/]+)/$"}

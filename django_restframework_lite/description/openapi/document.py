@@ -13,6 +13,7 @@ from typing import Any
 
 from ...api import Api
 from ...controllers import Controller
+from .links import nested_links
 from .operations import Names, error_response, operation, options_answer
 from .parameters import (
     IDENTIFIER,
@@ -164,6 +165,15 @@ def server_url(api: Api, prefix: str) -> str:
     return base.rstrip("/") or "/"
 
 
+def link_nested(paths: dict[str, Any], schemas: dict[str, Any], components_of: dict[str, str], parent: Controller,
+                child: Controller) -> None:
+    """Link ``parent``'s create to ``child``'s nested list, when both are documented."""
+    created = paths.get(f"/{parent.ressource_name}/", {}).get("post", {}).get("responses", {}).get("201")
+    shown = schemas.get(components_of.get(parent.ressource_name, ""))
+    if created is not None and shown is not None and f"/{parent.ressource_name}/{{parent}}/{child.ressource_name}/" in paths:
+        created.setdefault("links", {}).update(nested_links(parent, shown, child))
+
+
 def unused_objects(schemas: dict[str, Any], paths: dict[str, Any], candidates: list[str]) -> None:
     """Drop the full object of a ressource with partial responses when nothing refers to it.
 
@@ -195,6 +205,9 @@ def openapi_document(api: Api, prefix: str) -> dict[str, Any]:
         schemas.update(ressource)
         paths.update(ressource_paths(controller, security, names, ressource[names.base]))
         tags.append({"name": controller.ressource_name, "description": f"Datastore: {type(controller.datastore).__name__}"})
+    for controller in api.controllers:
+        for hop in controller.relations.parents.values():
+            link_nested(paths, schemas, components_of, hop.target, controller)
     unused_objects(schemas, paths, partial)
     components: dict[str, Any] = {"schemas": schemas}
     if security.schemes:

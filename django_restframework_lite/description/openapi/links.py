@@ -16,7 +16,7 @@ from typing import Any
 from ...controllers import Controller
 from .parameters import IDENTIFIER
 
-__all__ = ["object_links"]
+__all__ = ["nested_links", "object_links"]
 
 #: The unique operations a link leads to, with the name the link has.
 TARGETS = {"GET": "Get", "HEAD": "Check", "PUT": "Replace", "PATCH": "Update", "DELETE": "Delete"}
@@ -49,5 +49,22 @@ def object_links(controller: Controller, shown: dict[str, Any], component: str, 
                 "operationId": f"{controller.ressource_name}_detail_{verb.lower()}",
                 "parameters": {IDENTIFIER: expression},
                 "description": f"{action} {source}.",
+            }
+    return links
+
+
+def nested_links(parent: Controller, shown: dict[str, Any], child: Controller) -> dict[str, Any]:
+    """Return the links of ``parent``'s 201 to ``child``'s nested list (``/address/{parent}/users/``)."""
+    expression = identifier_expression(parent, shown, created=True)
+    if expression is None:
+        return {}
+    links = {}
+    for verb, action in (("GET", "List"), ("POST", "Create")):
+        if verb in child.list_methods:
+            name = f"{action}{''.join(part.title() for part in child.ressource_name.split('_'))}Of{parent.ressource_name.title()}"
+            links[name] = {
+                "operationId": f"{child.ressource_name}_list_{verb.lower()}_by_{parent.ressource_name}",
+                "parameters": {"parent": expression},
+                "description": f"{action} the {child.ressource_name} of the created {parent.ressource_name} object.",
             }
     return links
