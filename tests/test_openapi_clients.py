@@ -174,3 +174,20 @@ def test_an_optional_email_may_be_blank_and_a_read_only_ressource_keeps_no_unuse
     text = json.dumps(document)
     for name in document["components"]["schemas"]:
         assert f'"#/components/schemas/{name}"' in text, name
+
+
+def test_an_expanded_relation_matches_the_document(client, settings, tmp_path, monkeypatch):
+    from selfdoc_api import copy_of_testproject_urlconf
+
+    settings.ROOT_URLCONF = copy_of_testproject_urlconf(tmp_path, monkeypatch)
+    document = fetch_document(client)
+    address = client.post("/api/address/", {"country": "FR", "city": "Lyon", "street": "Rue", "number": 3},
+                          content_type="application/json")
+    client.post("/api/users/", {"first_name": "Ann", "last_name": "Lee", "address": address["Location"]},
+                content_type="application/json")
+
+    page = client.get("/api/users/?expand=address").json()
+    assert page["object_list"][0]["address"]["city"] == "Lyon"
+    assert valid_against(document, {"$ref": "#/components/schemas/UserList"}, page) == []
+    plain = client.get("/api/users/").json()
+    assert valid_against(document, {"$ref": "#/components/schemas/UserList"}, plain) == []
