@@ -211,7 +211,7 @@ INVALID_BODIES = [
         item(quantity="3"), "quantity does not validate", {"quantity": "Expected an integer."}, id="str-as-int"
     ),
     pytest.param(
-        item(quantity=2.0), "quantity does not validate", {"quantity": "Expected an integer."}, id="float-as-int"
+        item(quantity=2.5), "quantity does not validate", {"quantity": "Expected an integer."}, id="fraction-as-int"
     ),
     pytest.param(
         item(quantity=2**63),
