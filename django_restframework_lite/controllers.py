@@ -174,6 +174,10 @@ class Controller(Hooks):
             allowed = self.unique_methods if unique else self.list_methods
             allowed.check(method)
             if method == "OPTIONS":
+                if unique:
+                    # The verbs of an object that exists (and that this request may see): else the 404 of a GET.
+                    identifier = self.clean_identifier(identifier)
+                    self.check_object(request, self.datastore.get_within(identifier, self.request_scope(request)))
                 response = allowed.options_response()
             else:
                 view = self.view.bind(request, prefix)

@@ -79,14 +79,15 @@ class Partial:
         return frozenset(names) | {model.pk_field.name, "ressource_uri"}
 
     def openapi_parameters(self, model: Model) -> list[dict[str, Any]]:
-        """Return the OpenAPI query parameter this option reads, naming the fields of ``model``."""
-        names = ", ".join(model.get_fields_name())
+        """Return the OpenAPI query parameter this option reads: the fields of ``model``, comma-separated."""
         return [
             {
                 "name": self.partial_keyword,
                 "in": "query",
                 "required": False,
-                "description": f"Comma-separated fields to return (the pk and ressource_uri always come); among: {names}.",
-                "schema": {"type": "string"},
+                "description": "Fields to return, comma-separated (the pk and ressource_uri always come).",
+                "style": "form",
+                "explode": False,
+                "schema": {"type": "array", "items": {"type": "string", "enum": model.get_fields_name()}, "minItems": 1},
             }
         ]

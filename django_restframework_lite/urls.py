@@ -112,7 +112,7 @@ def build_urlpatterns(api: Api) -> ApiPatterns:
                 name=f"{name}-detail",
             )
         )
-    patterns.append(re_path(r"^.*$", api.route(api.not_found_view, None, "not_found")))
+    patterns.append(re_path(r"^[\s\S]*", api.route(api.not_found_view, None, "not_found")))
     return patterns
 
 

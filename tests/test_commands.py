@@ -75,7 +75,7 @@ def test_openapi_command_writes_a_file(settings, tmp_path):
     assert printed == ""
     document = json.loads(target.read_text(encoding="utf-8"))
     validate(document)
-    assert document["info"] == {"title": "pets", "version": "devel"}
+    assert (document["info"]["title"], document["info"]["version"]) == ("pets", "devel")
     assert document["servers"] == [{"url": "/pets"}]
 
 
@@ -95,7 +95,7 @@ def test_openapi_command_chooses_by_namespace_or_prefix(two_apis):
 
     assert by_namespace["info"]["title"] == "pets"
     assert set(by_namespace["paths"]) == {"/", "/pets/", "/pets/{identifier}/"}
-    assert by_prefix["info"] == {"title": "pets2", "version": "2"}
+    assert (by_prefix["info"]["title"], by_prefix["info"]["version"]) == ("pets2", "2")
     assert set(by_prefix["paths"]) == {"/", "/pets/", "/pets/{identifier}/", "/guarded/"}
 
 

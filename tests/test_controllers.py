@@ -201,6 +201,10 @@ def test_options_answers_allow(settings, client):
     assert body(response) == {"allow": ["GET", "HEAD", "OPTIONS"]}
     response = client.options("/api/users/1/")
     assert response["Allow"] == "GET, DELETE, HEAD, OPTIONS"
+    # The verbs of an object that exists: a missing one is the 404 of a GET.
+    missing = client.options("/api/users/99/")
+    assert missing.status_code == 404
+    assert body(missing)["error"] == body(client.get("/api/users/99/"))["error"]
 
 
 @pytest.mark.parametrize(

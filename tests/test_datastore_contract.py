@@ -211,7 +211,7 @@ INVALID_BODIES = [
         item(quantity="3"), "quantity does not validate", {"quantity": "Expected an integer."}, id="str-as-int"
     ),
     pytest.param(
-        item(quantity=2.0), "quantity does not validate", {"quantity": "Expected an integer."}, id="float-as-int"
+        item(quantity=2.5), "quantity does not validate", {"quantity": "Expected an integer."}, id="fraction-as-int"
     ),
     pytest.param(
         item(quantity=2**63),
@@ -583,7 +583,7 @@ def test_count(filled: Stores) -> None:
 
 def test_unique_together_refuses_a_duplicate_create(stores: Stores) -> None:
     stores.item.create(item(name="saw", size="S"))
-    error = refused(stores.item, BadRequest, stores.item.create, item(name="saw", size="S", quantity=99))
+    error = refused(stores.item, Conflict, stores.item.create, item(name="saw", size="S", quantity=99))
     assert (error.message, error.fields) == (
         "name,size must be unique together",
         {"name": "name,size must be unique together", "size": "name,size must be unique together"},
@@ -592,7 +592,7 @@ def test_unique_together_refuses_a_duplicate_create(stores: Stores) -> None:
 
 def test_unique_together_uses_defaults_of_the_created_row(stores: Stores) -> None:
     stores.item.create(item(name="saw"))
-    refused(stores.item, BadRequest, stores.item.create, item(name="saw", size="M"))
+    refused(stores.item, Conflict, stores.item.create, item(name="saw", size="M"))
 
 
 def test_unique_together_allows_rows_differing_in_one_field(stores: Stores) -> None:
@@ -611,13 +611,13 @@ def test_unique_together_accepts_an_update_keeping_its_own_values(stores: Stores
 def test_unique_together_refuses_an_update_onto_another_row(stores: Stores) -> None:
     stores.item.create(item(name="saw", size="S"))
     pk = stores.item.create(item(name="saw", size="L"))
-    error = refused(stores.item, BadRequest, stores.item.update, stores.item.get(pk), {"size": "S"})
+    error = refused(stores.item, Conflict, stores.item.update, stores.item.get(pk), {"size": "S"})
     assert error.message == "name,size must be unique together"
 
 
 def test_validate_runs_the_validators_as_the_seed_did(stores: Stores) -> None:
     stores.item.create(item(name="saw", size="S"))
-    with pytest.raises(BadRequest) as caught:
+    with pytest.raises(Conflict) as caught:
         stores.item.validate(item(name="saw", size="S"))
     assert caught.value.message == "name,size must be unique together"
     assert stores.item.validate(item(name="saw", size="L"))["size"] == "L"
@@ -725,3 +725,29 @@ def test_atomic_is_reentrant(stores: Stores) -> None:
 def test_get_for_update_of_a_missing_row_is_not_found(stores: Stores) -> None:
     with pytest.raises(NotFound), stores.item.atomic():
         stores.item.get_for_update(12345)
+
+
+# JSON Schema's integers, and the ignored ressource_uri -----------------------------------------
+
+
+def test_an_integral_number_is_an_integer_as_json_schema_says(stores: Stores) -> None:
+    pk = stores.item.create(item(quantity=4.0, rank=7.0))
+    row = stores.item.get(pk)
+    assert (row["quantity"], type(row["quantity"]), row["rank"]) == (4, int, 7)
+    assert stores.item.update(row, {"quantity": 5.0})["quantity"] == 5
+    error = refused(stores.item, BadRequest, stores.item.create, item(quantity=4.5))
+    assert error.fields == {"quantity": "Expected an integer."}
+    refused(stores.item, BadRequest, stores.item.create, item(quantity=float("inf")))
+    refused(stores.item, BadRequest, stores.item.create, item(quantity=1e300))
+    assert stores.item.count() == 1
+
+
+def test_ressource_uri_is_ignored_only_as_a_string(stores: Stores) -> None:
+    pk = stores.item.create(item(ressource_uri="/api/items/99/"))
+    row = stores.item.get(pk)
+    for value in (3, None, ["/api/items/1/"], {"a": 1}):
+        error = refused(stores.item, BadRequest, stores.item.create, item(ressource_uri=value))
+        assert list(error.fields) == ["ressource_uri"]
+        refused(stores.item, BadRequest, stores.item.update, row, {"quantity": 9, "ressource_uri": value})
+    assert stores.item.get(pk) == row
+    assert stores.item.count() == 1

@@ -10,7 +10,7 @@ import pytest
 
 from django_restframework_lite.datastore import DataStore, SQLiteDataStore
 from django_restframework_lite.datastore.validators import UniqueTogether
-from django_restframework_lite.exceptions import BadRequest
+from django_restframework_lite.exceptions import Conflict
 from tests.concurrency import run_together
 from tests.stores import build_store
 
@@ -51,7 +51,7 @@ def test_concurrent_duplicates_pass_unique_together_once(kind: str, tmp_path: Pa
     def create_same(number: int) -> str:
         try:
             store.create({"name": "same", "size": "S", "quantity": number})
-        except BadRequest as error:
+        except Conflict as error:
             return error.message
         return "created"
 
@@ -116,7 +116,7 @@ def test_orm_concurrent_duplicates_pass_unique_together_once() -> None:
     def create_same(number: int) -> str:
         try:
             store.create({"name": "same", "size": "S", "quantity": number})
-        except BadRequest as error:
+        except Conflict as error:
             return error.message
         finally:
             connection.close()

@@ -213,7 +213,7 @@ def test_openapi_gives_each_type_its_format_and_help_text(client: Any, api: Any)
     assert formats["id"] == ("string", "uuid")
     assert formats["email"] == ("string", "email")
     assert formats["url"] == ("string", "uri")
-    assert formats["file"] == (["string", "null"], "uri")
+    assert formats["file"] == (["string", "null"], "uri-reference")
     assert properties["ip"]["anyOf"] == [{"format": "ipv4"}, {"format": "ipv6"}]
     assert properties["decimal"]["type"] == "string"
     assert properties["decimal"]["pattern"] == r"^-?\d{1,7}(\.\d{1,3})?$"

@@ -319,7 +319,7 @@ def test_tutorial_keeps_first_and_last_names_unique_together(tutorial: Server) -
     assert tutorial.request("POST", "/users/?accesskey=hackme", body).status == 201
     answer = tutorial.request("POST", "/users/?accesskey=hackme", body)
 
-    assert answer.status == 400
+    assert answer.status == 409
     assert answer.json()["error"] == "first_name,last_name must be unique together"
 
 

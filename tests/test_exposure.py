@@ -168,10 +168,10 @@ def test_an_update_may_send_read_only_fields_back_unchanged(client: Any, memos: 
 def test_openapi_marks_read_only_fields(client: Any, memos: str) -> None:
     schemas = body(client.get("/api/openapi.json"))["components"]["schemas"]
     for name in ("id", "code", "created", "updated"):
-        assert schemas["Memos"]["properties"][name]["readOnly"] is True
-        assert name not in schemas["MemosCreate"]["properties"]
-    assert "readOnly" not in schemas["Memos"]["properties"]["text"]
-    assert schemas["MemosCreate"]["required"] == ["text"]
+        assert schemas["Memo"]["properties"][name]["readOnly"] is True
+        assert name not in schemas["MemoCreate"]["properties"]
+    assert "readOnly" not in schemas["Memo"]["properties"]["text"]
+    assert schemas["MemoCreate"]["required"] == ["text"]
 
 
 # Hidden fields and the filter_fields / order_fields allow-lists ----------------------------------------
@@ -204,8 +204,8 @@ def test_a_hidden_field_is_in_no_description(settings: Any, client: Any) -> None
     names = [parameter["name"] for parameter in document["paths"]["/users/"]["get"]["parameters"]]
     assert not [name for name in names if name.startswith("age")]
     assert "first_name__startswith" in names
-    assert "age" not in document["components"]["schemas"]["Users"]["properties"]
-    assert "age" not in document["components"]["schemas"]["UsersCreate"]["properties"]
+    assert "age" not in document["components"]["schemas"]["User"]["properties"]
+    assert "age" not in document["components"]["schemas"]["UserCreate"]["properties"]
 
 
 def test_filter_fields_and_order_fields_narrow_what_a_client_may_use(settings: Any, client: Any) -> None:

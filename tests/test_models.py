@@ -23,9 +23,14 @@ def invalid(field: models.Field, value: Any) -> str:
 # Strict typing ----------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("value", [True, False, "3", 3.0, 2.5, [], {}, "x"])
-def test_integer_field_refuses_everything_but_int(value: Any) -> None:
+@pytest.mark.parametrize("value", [True, False, "3", 2.5, float("nan"), float("inf"), [], {}, "x"])
+def test_integer_field_refuses_everything_but_an_integral_number(value: Any) -> None:
     assert invalid(models.IntegerField("n"), value) == "Expected an integer."
+
+
+def test_integer_field_takes_an_integral_float_as_json_schema_does() -> None:
+    assert models.IntegerField("n").validate(3.0) == 3
+    assert type(models.IntegerField("n").validate(-4.0)) is int
 
 
 @pytest.mark.parametrize("value", [0, -7, INT64_MAX, INT64_MIN])

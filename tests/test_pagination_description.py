@@ -25,7 +25,7 @@ def document_and_answers(client, settings, pagination, *queries):
 
 
 def check_answers(document, answers):
-    schema = {"$ref": "#/components/schemas/UsersList", "components": document["components"]}
+    schema = {"$ref": "#/components/schemas/UserList", "components": document["components"]}
     for answer in answers:
         assert list(Draft202012Validator(schema).iter_errors(answer)) == [], answer
 
@@ -37,7 +37,7 @@ def test_openapi_documents_the_cursor_parameter_and_meta(client, settings):
     assert parameters["after"]["schema"] == {"type": "string"}
     assert "leave it out for the first page" in parameters["after"]["description"]
     assert "offset" not in parameters
-    meta = document["components"]["schemas"]["UsersList"]["properties"]["meta"]
+    meta = document["components"]["schemas"]["UserList"]["properties"]["meta"]
     assert meta["required"] == ["count", "next", "previous", "filters"]
     answers.append(client.get(answers[0]["meta"]["next"]).json())
     check_answers(document, answers)
@@ -50,7 +50,7 @@ def test_openapi_documents_the_cursor_parameter_and_meta(client, settings):
 ])
 def test_openapi_documents_the_meta_of_each_total(client, settings, total, required):
     document, answers = document_and_answers(client, settings, Pagination(3, total=total), "", "?offset=3", "?offset=6")
-    meta = document["components"]["schemas"]["UsersList"]["properties"]["meta"]
+    meta = document["components"]["schemas"]["UserList"]["properties"]["meta"]
     assert meta["required"] == required
     assert ("total_count_estimated" in meta["properties"]) is (total == "estimated")
     check_answers(document, answers)

@@ -258,7 +258,7 @@ def test_unique_together_refuses_a_second_john_doe(client):
     response = send(client, "POST", "/api/users/", {"first_name": "John", "last_name": "Doe"})
 
     message = "first_name,last_name must be unique together"
-    assert response.status_code == 400
+    assert response.status_code == 409
     assert answer(response) == {"error": message, "fields": {"first_name": message, "last_name": message}}
     assert User.objects.filter(first_name="John", last_name="Doe").count() == 1
 
@@ -269,7 +269,7 @@ def test_unique_together_refuses_an_update_onto_another_user(client):
 
     response = send(client, "PUT", f"/api/users/{pk}/", {"first_name": "John"})
 
-    assert response.status_code == 400
+    assert response.status_code == 409
     message = "first_name,last_name must be unique together"
     assert answer(response) == {"error": message, "fields": {"first_name": message, "last_name": message}}
     assert User.objects.get(pk=pk).first_name == "Jane"

@@ -177,3 +177,13 @@ def test_mounted_apis_walks_nested_includes(settings, client):
     assert [(m.prefix, m.api) for m in mounted_apis()] == [("/v1/api/", patterns[0].api)]
     assert body(client.get("/v1/api/users/1/"))["ressource_uri"] == "/v1/api/users/1/"
     assert reverse("inner:users-list") == "/v1/api/users/"
+
+
+@pytest.mark.parametrize("url", ["/api/users/%0A1/", "/api/users/1%0A/", "/api/%0A", "/api/users/a%0Ab/x/"])
+def test_a_path_with_a_newline_under_the_prefix_is_the_json_404(settings, client, url):
+    # schemathesis found it: the catch-all's "." stopped at a newline, and Django's HTML 404 answered.
+    mount(settings, [user_endpoint()])
+    for send in (client.get, client.delete, client.options):
+        response = send(url)
+        assert response.status_code == 404, (url, response.content)
+        assert response["Content-Type"] == "application/json"

@@ -23,7 +23,7 @@ import inspect
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
-from ..exceptions import BadRequest
+from ..exceptions import Conflict
 
 if TYPE_CHECKING:
     from ..models import Model
@@ -75,8 +75,9 @@ class UniqueTogether(Validator):
         pk_name = datastore.model.pk_field.name
         for other in datastore.rows_matching({name: row.get(name) for name in self.fields}, 2):
             if other[pk_name] != pk:
+                # 409, as a duplicate pk: the body is valid, the stored data is in the way.
                 message = f"{','.join(self.fields)} must be unique together"
-                raise BadRequest(message, fields={name: message for name in self.fields})
+                raise Conflict(message, fields={name: message for name in self.fields})
 
 
 def validator_call(validator: Any) -> ValidatorCall:

@@ -188,6 +188,10 @@ class Model:
             field = self._by_name.get(name)
             if field is None:
                 if name in IGNORED_MEMBERS:
+                    # Ignored, so that a read object can be sent back: but only as what it was read as, a string.
+                    if not isinstance(value, str):
+                        errors[name] = "Expected a string (the URI read); it is ignored."
+                        first = first or invalid_message(name)
                     continue
                 errors[name] = "Unknown field."
                 first = first or f"{name} is not a field of this ressource"

@@ -233,6 +233,9 @@ class IntegerField(Field):
     example = 0
 
     def check_type(self, value: Any) -> int:
+        # JSON Schema calls 4.0 an integer (a number whose fractional part is zero): so does the API.
+        if isinstance(value, float) and value.is_integer():
+            value = int(value)
         if isinstance(value, bool) or not isinstance(value, int):
             raise FieldError("Expected an integer.")
         return check_int64(value)

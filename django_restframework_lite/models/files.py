@@ -75,4 +75,5 @@ class FileField(Field):
         """A file has no length or range of its own (its size is checked against ``max_size``)."""
 
     def json_schema(self) -> dict[str, Any]:
-        return {"type": "string", "format": "uri"}
+        # MEDIA_URL may be a path (/media/...) or a full URL: a URI reference either way.
+        return {"type": "string", "format": "uri-reference"}

@@ -6,7 +6,8 @@ from typing import Any
 
 from ...controllers import Controller
 from ...relations import EXPAND_KEY, SEARCH_KEY
-from .schemas import field_schema, lookup_parameters
+from .parameters import array_parameter, lookup_parameters
+from .schemas import field_schema
 
 __all__ = ["expand_parameters", "relation_parameters"]
 
@@ -38,13 +39,6 @@ def expand_parameters(controller: Controller) -> list[dict[str, Any]]:
     if not names:
         return []
     return [
-        {
-            "name": EXPAND_KEY,
-            "in": "query",
-            "required": False,
-            "description": "Relations to embed as their own endpoints render them, comma-separated.",
-            "style": "form",
-            "explode": False,
-            "schema": {"type": "array", "items": {"type": "string", "enum": names}},
-        }
+        array_parameter(EXPAND_KEY, {"type": "string", "enum": names},
+                        "Relations to embed as their own endpoints render them, comma-separated.")
     ]

@@ -9,8 +9,9 @@ pk from answers, ``format_foreign_key`` shows foreign keys as URIs,
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import Any
+import re
+from collections.abc import Callable, Iterable
+from typing import Any, cast
 
 from ...controllers import Controller
 from ...formaters import schema_effects
@@ -18,18 +19,33 @@ from ...models import Field, Model
 from ...models.fields import ForeignKeyField
 from ..seed import client_must_send
 
+#: Formats whose fields take "" as blank (``formats.EmailField``, ``URLField``: Django's blank=True).
+BLANK_FORMATS = frozenset({"email", "uri"})
 
-def field_schema(field: Field) -> dict[str, Any]:
+
+def hook(owner: object, name: str) -> Callable[..., Any] | None:
+    """Return ``owner``'s optional description method ``name`` (``openapi_parameters``...), or None."""
+    found = getattr(owner, name, None)
+    return cast("Callable[..., Any]", found) if callable(found) else None
+
+
+def field_schema(field: Field, *, with_default: bool = False) -> dict[str, Any]:
     """Return the JSON Schema (OpenAPI 3.1 dialect) of one field's values.
 
     The type and format come from the field class itself (``json_schema()``:
     ``date``, ``uuid``, decimals as patterned strings, bytes as base64...); the
-    field's options add bounds, choices, nullability, a default and an example,
-    and its ``description`` (Django's ``help_text``) comes first in the description.
+    field's options add bounds, choices, nullability and an example, and its
+    ``description`` (Django's ``help_text``) comes first in the description.
+    ``with_default=True`` adds the field's default: only create bodies ask for it, since
+    only a create fills in what is missing (a generated client fills in a
+    documented default, and a PATCH carrying it would overwrite the stored value).
     """
     schema: dict[str, Any] = field.json_schema()
     notes = [field.description, schema.pop("description", None)]
     kind = schema.get("type")
+    if kind == "string" and schema.get("format") in BLANK_FORMATS and not field.required:
+        # An optional e-mail address or URL may be blank, as Django's blank=True: "" is no address, but is valid.
+        schema["anyOf"] = [{"format": schema.pop("format")}, {"maxLength": 0}]
     if field.max_length is not None and kind == "string" and field.base_type != "binary":
         schema["maxLength"] = field.max_length
     if kind in {"integer", "number"}:
@@ -52,9 +68,9 @@ def field_schema(field: Field) -> dict[str, Any]:
         schema["type"] = [kind, "null"]
         if "enum" in schema and None not in schema["enum"]:
             schema["enum"].append(None)
-    if "default" in field.options and not callable(field.options["default"]):
+    if with_default and "default" in field.options and not callable(field.options["default"]):
         default = field.get_default()
-        if not (default == "" and "format" in schema):  # blank is no e-mail address or URL: no such default
+        if not (default == "" and "format" in schema):  # a required e-mail address or URL: blank is no default
             schema["default"] = default
     example = getattr(field, "example", None)
     if example is not None and not field.choices:
@@ -67,36 +83,66 @@ def assigned(field: Field, pk: Field) -> bool:
     return bool(field.read_only) or field is pk and pk.assigned_by_store
 
 
-SCHEMA_SUFFIXES = ("", "Create", "Update", "List")
+SCHEMA_SUFFIXES = ("", "Create", "Update", "List", "Partial")
 
 
-def component_names(ressource_names: list[str]) -> dict[str, str]:
-    """Give each ressource a component base name whose four schemas clash with no other's.
+def component_names(controllers: Iterable[Controller]) -> dict[str, str]:
+    """Give each ressource a component base name: singular, readable, unique and stable.
 
-    ``"user"`` and ``"user_list"`` would both want ``UserList``; the later one gets ``UserList2``.
+    The rule: the Django model's ``verbose_name`` in CamelCase for the ORM
+    (``User``, ``Address``), the model class's name less a ``Model`` suffix for
+    explicit models (``NoteModel`` -> ``Note``); the ressource name in CamelCase
+    when neither says more (a bare ``Model``). A name already taken by an earlier
+    ressource of the same ``include()`` (two ressources of one model) falls back to
+    the ressource name, then gets a number: ``User``, ``Admins``, ``User3``. Names
+    depend only on the models and the order of the controllers, never on a request.
     """
     taken = {"Error"}
     names = {}
-    for ressource_name in ressource_names:
-        base = candidate = schema_name(ressource_name)
-        counter = 2
-        while any(f"{candidate}{suffix}" in taken for suffix in SCHEMA_SUFFIXES):
-            candidate, counter = f"{base}{counter}", counter + 1
+    for controller in controllers:
+        candidates = [model_name(controller), camel_case(controller.ressource_name)]
+        base = candidates[0]
+        for candidate in candidates:
+            if not any(f"{candidate}{suffix}" in taken for suffix in SCHEMA_SUFFIXES):
+                break
+        else:
+            counter = 2
+            candidate = f"{base}{counter}"
+            while any(f"{candidate}{suffix}" in taken for suffix in SCHEMA_SUFFIXES):
+                counter += 1
+                candidate = f"{base}{counter}"
         taken.update(f"{candidate}{suffix}" for suffix in SCHEMA_SUFFIXES)
-        names[ressource_name] = candidate
+        names[controller.ressource_name] = candidate
     return names
 
 
-def schema_name(ressource_name: str) -> str:
-    """Return a component name for a ressource: ``"users"`` -> ``"Users"``."""
-    parts = [part for part in ressource_name.replace("-", "_").split("_") if part]
-    return "".join(part[:1].upper() + part[1:] for part in parts) or "Ressource"
+def camel_case(text: str) -> str:
+    """``"user_list"`` -> ``"UserList"``, ``"my document"`` -> ``"MyDocument"``; non-word characters split words."""
+    parts = re.split(r"[^0-9A-Za-z]+", text)
+    name = "".join(part[:1].upper() + part[1:] for part in parts if part)
+    return name if name[:1].isalpha() else f"Ressource{name}"
 
 
-def object_schema(controller: Controller) -> dict[str, Any]:
+def model_name(controller: Controller) -> str:
+    """Return the singular name of a controller's objects (see ``component_names``)."""
+    django_model = getattr(controller.datastore, "model_class", None)
+    if django_model is not None:
+        return camel_case(str(django_model._meta.verbose_name))
+    class_name = type(controller.model).__name__
+    if class_name.endswith("Model") and len(class_name) > len("Model"):
+        class_name = class_name[: -len("Model")]
+    if class_name == "Model":
+        return camel_case(controller.ressource_name)
+    return camel_case(class_name)
+
+
+def object_schema(controller: Controller, components_of: dict[str, str]) -> dict[str, Any]:
     """Return the schema of an object as the API answers it, after the view formaters.
 
-    No member is required: a partial response (``?fields=``) leaves some out.
+    Every member is required: an answer always carries each one (null when
+    empty), unless a view formater that does not describe itself may change them.
+    A relation ``?expand=`` embeds is the URI or the target's object.
+    ``partial_object_schema`` describes ``?fields=`` answers.
     """
     model: Model = controller.model
     properties = {field.name: field_schema(field) for field in model.get_fields()}
@@ -110,14 +156,42 @@ def object_schema(controller: Controller) -> dict[str, Any]:
         effect(properties, model)
     for name in set(model.get_fields_name()).difference(field.name for field in controller.visible_fields):
         properties.pop(name, None)
+    for name, hop in controller.relations.expand.items():
+        if name in properties and hop.target.ressource_name in components_of:
+            embedded: dict[str, Any] = {"$ref": f"#/components/schemas/{components_of[hop.target.ressource_name]}"}
+            if getattr(hop.field, "many", False):
+                embedded = {"type": "array", "items": embedded}
+            properties[name] = {"anyOf": [properties[name], embedded],
+                                "description": f"{properties[name].get('description', name)} With ?expand={name}: the object."}
     if custom:
         schema["description"] = f"Shaped by the view formaters {', '.join(custom)}, which may change these members."
+    else:
+        schema["required"] = list(properties)
     return schema
 
 
-def body_field_schemas(controller: Controller, fields: list[Field]) -> dict[str, dict[str, Any]]:
-    """Return the schema of each field in a request body, after the controller formaters that describe themselves."""
-    properties = {field.name: field_schema(field) for field in fields}
+def partial_object_schema(controller: Controller, full: dict[str, Any], component: str) -> dict[str, Any]:
+    """Return the schema of a GET answer under partial responses: only the pk and ``ressource_uri`` always come."""
+    always = {controller.model.pk_field.name, "ressource_uri"}
+    keyword = getattr(controller.partial, "partial_keyword", "fields")
+    schema: dict[str, Any] = {
+        "type": "object",
+        "description": f"A {component} as a GET answers it: with ?{keyword}= only the fields named (and the pk and "
+        f"ressource_uri) come; without it, every member of {component}.",
+        "properties": dict(full["properties"]),
+    }
+    required = [name for name in full.get("required", ()) if name in always]
+    if required:
+        schema["required"] = required
+    return schema
+
+
+def body_field_schemas(controller: Controller, fields: list[Field], *, default: bool = False) -> dict[str, dict[str, Any]]:
+    """Return the schema of each field in a request body, after the controller formaters that describe themselves.
+
+    ``default=True`` (create bodies only) documents the defaults the server fills in.
+    """
+    properties = {field.name: field_schema(field, with_default=default) for field in fields}
     effects, _ = schema_effects(controller.formaters, "describe_body")
     for effect in effects:
         effect(properties, controller.model)
@@ -130,7 +204,7 @@ def create_schema(controller: Controller) -> dict[str, Any]:
     fields = [
         field for field in controller.visible_fields if not (assigned(field, pk) or field.base_type == "file")
     ]
-    properties = body_field_schemas(controller, fields)
+    properties = body_field_schemas(controller, fields, default=True)
     properties["ressource_uri"] = {"type": "string", "description": "Ignored, so that a read object can be sent back."}
     required = [field.name for field in fields if client_must_send(field, pk)]
     schema: dict[str, Any] = {"type": "object", "properties": properties, "additionalProperties": False}
@@ -166,7 +240,7 @@ def multipart_schema(controller: Controller, *, create: bool) -> dict[str, Any]:
         elif field.many:
             part = {"type": "array", "items": field.items.json_schema()}  # type: ignore[attr-defined]
         else:
-            part = field_schema(field)
+            part = field_schema(field, with_default=create)
         if field.description:
             part["description"] = field.description
         properties[field.name] = part
@@ -184,8 +258,8 @@ def meta_schema(pagination: Any) -> dict[str, Any]:
         "description": "The filters in effect, keyed as the request spelled them.",
         "additionalProperties": True,
     }
-    describe = getattr(pagination, "openapi_meta_schema", None)
-    if callable(describe):
+    describe = hook(pagination, "openapi_meta_schema")
+    if describe is not None:
         schema: dict[str, Any] = describe(filters)
         return schema
     return {"type": "object", "required": ["filters"], "properties": {"filters": filters}}
@@ -203,32 +277,3 @@ ERROR_SCHEMA: dict[str, Any] = {
         },
     },
 }
-
-
-def lookup_parameters(name: str, value_schema: dict[str, Any], lookups: Iterable[str]) -> list[dict[str, Any]]:
-    """Return the query parameters of filter ``name``: ``name`` itself (exact) and ``name__<lookup>``."""
-    value_schema = {key: value for key, value in value_schema.items() if key not in {"default", "readOnly"}}
-    parameters = []
-    for lookup in sorted(lookups, key=lambda lookup: (lookup != "exact", lookup)):
-        if lookup == "exact":
-            schema: dict[str, Any] = value_schema
-            description = f"Only objects whose {name} equals this value."
-        elif lookup == "isnull":
-            schema = {"type": "boolean"}
-            description = f"true: only objects whose {name} is null; false: only the others."
-        elif lookup == "in":
-            schema = {"type": "string"}
-            description = f"Comma-separated values; {name} must equal one of them."
-        else:
-            schema = {key: value for key, value in value_schema.items() if key in {"type", "format"}}
-            description = f"Filter on {name} with the {lookup} lookup."
-        parameters.append(
-            {
-                "name": name if lookup == "exact" else f"{name}__{lookup}",
-                "in": "query",
-                "required": False,
-                "description": description,
-                "schema": schema,
-            }
-        )
-    return parameters

@@ -11,15 +11,16 @@ from __future__ import annotations
 from typing import Any
 
 from ...controllers import Controller
+from .schemas import hook
 
 
 def security_schemes_of(authentication: Any) -> list[dict[str, Any]]:
     """Return the OpenAPI security schemes one authentication object accepts."""
     if authentication is None:
         return []
-    hook = getattr(authentication, "get_openapi_security_schemes", None)
-    if callable(hook):
-        return list(hook())
+    describe = hook(authentication, "get_openapi_security_schemes")
+    if describe is not None:
+        return list(describe())
     return [
         {"type": "apiKey", "in": "query", "name": name, "description": f"Read by {type(authentication).__name__}."}
         for name in getattr(authentication, "query_parameters", ()) or ()
