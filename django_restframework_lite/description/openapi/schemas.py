@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from ...controllers import Controller
 from ...formaters import schema_effects
+from ...jsonencoding import dumps
 from ...models import Field, Model
 from ...models.fields import ForeignKeyField
 from ..seed import client_must_send
@@ -36,9 +37,11 @@ def field_schema(field: Field, *, with_default: bool = False) -> dict[str, Any]:
     ``date``, ``uuid``, decimals as patterned strings, bytes as base64...); the
     field's options add bounds, choices, nullability and an example, and its
     ``description`` (Django's ``help_text``) comes first in the description.
-    ``with_default=True`` adds the field's default: only create bodies ask for it, since
-    only a create fills in what is missing (a generated client fills in a
-    documented default, and a PATCH carrying it would overwrite the stored value).
+    ``with_default=True`` names the field's default in the description: only create
+    bodies ask for it, since only a create fills in what is missing. No schema carries
+    the ``default`` keyword: a generated client fills in a documented default (a PATCH
+    carrying it would overwrite the stored value), and openapi-typescript makes a member
+    with a default required in a body component (a create leaving it out would not compile).
     """
     schema: dict[str, Any] = field.json_schema()
     notes = [field.description, schema.pop("description", None)]
@@ -61,6 +64,10 @@ def field_schema(field: Field, *, with_default: bool = False) -> dict[str, Any]:
     elif field.many:
         foreign = field.options["foreign"]
         notes.append(f"The pks of the {foreign['table']} objects linked, ascending; filters select the objects linked to a value.")
+    if with_default and "default" in field.options and not callable(field.options["default"]):
+        default = field.get_default()
+        if not (default == "" and "format" in schema):  # a required e-mail address or URL: blank is no default
+            notes.append(f"Left out, it is {dumps(default).decode()}.")
     description = " ".join(note for note in notes if note)
     if description:
         schema["description"] = description
@@ -68,10 +75,6 @@ def field_schema(field: Field, *, with_default: bool = False) -> dict[str, Any]:
         schema["type"] = [kind, "null"]
         if "enum" in schema and None not in schema["enum"]:
             schema["enum"].append(None)
-    if with_default and "default" in field.options and not callable(field.options["default"]):
-        default = field.get_default()
-        if not (default == "" and "format" in schema):  # a required e-mail address or URL: blank is no default
-            schema["default"] = default
     example = getattr(field, "example", None)
     if example is not None and not field.choices:
         schema["examples"] = [example]
