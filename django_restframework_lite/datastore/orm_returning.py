@@ -77,6 +77,7 @@ class ReturningWrites:
     check_foreign_keys: Callable[[dict[str, Any]], None]
     insert: Callable[[dict[str, Any]], Any]
     get: Callable[[Any], dict[str, Any]]
+    read_back: Callable[[Any], dict[str, Any]]
     wire_pk: Callable[[Any], Any]
 
     def prepare_returning(self) -> None:
@@ -205,7 +206,7 @@ class ReturningWrites:
         """Change the row with one ``UPDATE … RETURNING``; None when this write needs the other path."""
         alias = self.write_db
         if (self.compiled is None or self.window or not self.simple_table or any(name in self.file_names for name in changes)
-                or not connections[alias].features.can_return_rows_from_update or self.django_hooks()):
+                or self.django_hooks()):
             return None
         meta = self.model_class._meta
         instance = self.model_class(**{meta.pk.attname: identifier})
@@ -219,10 +220,16 @@ class ReturningWrites:
                   for field in (self.django_fields[name] for name in columns)]
         if not values:
             return None  # only links change: the read-back path gives the other columns
+        target = self.model_class._base_manager.using(alias).filter(pk=identifier)
+        if not getattr(connections[alias].features, "can_return_rows_from_update", False):
+            # Django 5.2 has no UPDATE … RETURNING: the same UPDATE, then the row read back (no instance loaded).
+            with self.refusals():
+                if not target._update(values):  # type: ignore[attr-defined]
+                    return None
+            self.write_links(instance, {name: changes[name] for name in changes if name in self.many})
+            return self.read_back(identifier)
         with self.refusals():
-            rows = self.model_class._base_manager.using(alias).filter(pk=identifier)._update(  # type: ignore[attr-defined]
-                values, returning_fields=self.returned_fields
-            )
+            rows = target._update(values, returning_fields=self.returned_fields)  # type: ignore[attr-defined]
         if not rows:
             return None
         self.write_links(instance, {name: changes[name] for name in changes if name in self.many})
