@@ -227,7 +227,8 @@ def test_fail_open_on_a_real_redis_that_stops_and_stalls(settings: Any, client: 
         settings.CACHES = {**settings.CACHES, "limits": {"BACKEND": "django.core.cache.backends.redis.RedisCache",
                                                          "LOCATION": server.url}}
         for fail_open in (False, True):
-            limiter = CacheRateLimit(quota=3, interval=60, cache="limits", timeout=0.5, fail_open=fail_open)
+            # 3 s: long enough for a fresh connection on a loaded CI machine (0.5 s was not), short for a stall.
+            limiter = CacheRateLimit(quota=3, interval=60, cache="limits", timeout=3, fail_open=fail_open)
             limiter.key_prefix = f"test-{uuid.uuid4().hex}"
             mount(settings, endpoint(addresses(), authentication=keys_authentication(), authorization=Authorization,
                                      ratelimit=limiter))
