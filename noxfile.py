@@ -11,6 +11,12 @@ suite from a copy of the repository without the package's source, so the tests
 import the installed wheel, with ``CI=true``: the browser tests run, and fail
 without Chromium.
 
+Two legs run on SQLite and two on PostgreSQL + Redis (the suite's second
+database and cache): each of those takes a database and a Redis database of its
+own, named after the session, on the servers of ``DRFL_POSTGRES``
+(``postgres://postgres@127.0.0.1:5432``) and ``DRFL_REDIS``
+(``redis://127.0.0.1:6379``), so that ``.ci/run`` can run them side by side.
+
 The interpreters are found on the PATH as ``python3.X``; where they are pyenv
 shims, every installed pyenv version is made visible to them first.
 """
@@ -25,13 +31,16 @@ from pathlib import Path
 import nox
 
 ROOT = Path(__file__).resolve().parent
-# (Python, Django): every supported Django on the Pythons it supports, oldest first.
-MATRIX = [("3.10", "5.2"), ("3.11", "5.2"), ("3.12", "6.0"), ("3.13", "6.1")]
+# (Python, Django, database): every supported Django on the Pythons it supports, oldest first; each Django
+# meets SQLite and PostgreSQL somewhere (README's own leg in .ci/run: SQLite, python3 with its newest Django).
+MATRIX = [("3.10", "5.2", "sqlite"), ("3.11", "5.2", "postgresql"), ("3.12", "6.0", "sqlite"),
+          ("3.13", "6.1", "postgresql")]
+POSTGRES = os.environ.get("DRFL_POSTGRES", "postgres://postgres@127.0.0.1:5432")
+REDIS = os.environ.get("DRFL_REDIS", "redis://127.0.0.1:6379")
 DOCS_PYTHON = "3.13"
 DOCS_DJANGO = "6.1"
-# Not copied for the test run: the package itself (the wheel provides it) and build leftovers.
-NOT_COPIED = {"django_restframework_lite", ".git", ".nox", ".ci-venv", ".ci-venv-pg", ".ci-lanes", "build", "dist", "__pycache__",
-              ".pytest_cache", ".ruff_cache", ".mypy_cache", "_build"}
+# The package's own source is not copied for the test run: the wheel provides it.
+PACKAGE = "django_restframework_lite"
 
 nox.options.sessions = ["tests", "docs", "typecheck"]
 nox.options.error_on_missing_interpreters = True
@@ -76,23 +85,44 @@ def _django_version(session: nox.Session) -> str:
 
 
 def _copy_without_package(session: nox.Session) -> Path:
-    """Copy the repository, less the package's source, into the session's temporary directory."""
+    """Copy the repository, less the package's source, into the session's temporary directory.
+
+    Only what git tracks or would add (untracked files git does not ignore): what
+    ``.ci/run`` writes meanwhile (virtualenvs, node_modules, logs) stays behind.
+    """
     target = Path(session.create_tmp()) / "checkout"
     shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(ROOT, target, ignore=lambda folder, names: [
-        name for name in names if name in NOT_COPIED or name.endswith((".egg-info", ".pyc", ".sqlite3", ".db"))
-    ])
+    listed = subprocess.run(["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=ROOT,
+                            capture_output=True, text=True, check=True).stdout.split("\0")
+    for name in listed:
+        source = ROOT / name
+        if name and source.is_file() and Path(name).parts[0] != PACKAGE:
+            (target / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target / name)
     return target
 
 
+def _postgres_and_redis(session: nox.Session, name: str, redis_db: int) -> dict[str, str]:
+    """Create the session's own PostgreSQL database when missing; return its ``DATABASE_URL`` and ``REDIS_URL``."""
+    create = (
+        "import sys, psycopg\n"
+        "with psycopg.connect(sys.argv[1] + '/postgres', autocommit=True) as connection:\n"
+        "    if not connection.execute('SELECT 1 FROM pg_database WHERE datname = %s', [sys.argv[2]]).fetchone():\n"
+        "        connection.execute('CREATE DATABASE ' + sys.argv[2])\n"
+    )
+    session.run("python", "-c", create, POSTGRES, name, silent=True)
+    return {"DATABASE_URL": f"{POSTGRES}/{name}", "REDIS_URL": f"{REDIS}/{redis_db}"}
+
+
 @nox.session
-@nox.parametrize(("python", "django"), MATRIX, ids=[f"py{python}-django{django}" for python, django in MATRIX])
-def tests(session: nox.Session, django: str) -> None:
+@nox.parametrize(("python", "django", "database"), MATRIX,
+                 ids=[f"py{python}-django{django}-{database}" for python, django, database in MATRIX])
+def tests(session: nox.Session, django: str, database: str) -> None:
     """Install Django, then the wheel and its test extra, and run the whole suite against the installed wheel."""
     session.install(f"Django=={django}.*")
     before = _django_version(session)
     # The newest leg installs the fast extra (orjson) and requires it; the others answer without it.
-    fast = (session.python, django) == MATRIX[-1]
+    fast = (session.python, django, database) == MATRIX[-1]
     session.install(f"{_wheel(session)}[{'test,fast' if fast else 'test'}]")
     after = _django_version(session)
     if after != before:
@@ -104,7 +134,12 @@ def tests(session: nox.Session, django: str) -> None:
                                    silent=True)).strip()
         if "site-packages" not in location:
             session.error(f"the package was imported from {location}, not from the installed wheel")
-        env = {"CI": "true", **({"DRFL_REQUIRE_ORJSON": "1"} if fast else {})}
+        env: dict[str, str | None] = {"CI": "true", "DATABASE_URL": None, "REDIS_URL": None}
+        if fast:
+            env["DRFL_REQUIRE_ORJSON"] = "1"
+        if database == "postgresql":
+            name = f"drfl_nox_py{str(session.python).replace('.', '')}"
+            env.update(_postgres_and_redis(session, name, 10 + MATRIX.index((str(session.python), django, database))))
         session.run("pytest", "-p", "no:cacheprovider", *session.posargs, env=env)
 
 

@@ -34,7 +34,7 @@ session moves to a fresh copy of the ``testproject`` (the package is the install
 ``.. docs-runner: run-by-ci`` says the next block is CI's own command (the
 project's suite), checked to be in ``.ci/run`` verbatim rather than run here;
 ``.. docs-runner: postgres-redis`` runs the page only where ``DATABASE_URL`` and
-``REDIS_URL`` are set (CI's second leg), on a database of its own that replaces
+``REDIS_URL`` are set (CI's PostgreSQL legs), on a database of its own that replaces
 the page's ``postgres://.../addressbook``.
 
 A block of any other kind fails the test: no example goes unexecuted.

@@ -21,7 +21,7 @@ PAGES = [page for page in PAGES if "_build" not in page.parts]
 @pytest.mark.parametrize("page", PAGES, ids=[str(page.relative_to(ROOT)) for page in PAGES])
 def test_every_example_of_the_page_runs_as_written(page: Path, tmp_path: Path) -> None:
     if parse(page).postgres_redis and not (os.environ.get("DATABASE_URL") and os.environ.get("REDIS_URL")):
-        pytest.skip("a PostgreSQL + Redis page: runs where DATABASE_URL and REDIS_URL are set (CI's second leg)")
+        pytest.skip("a PostgreSQL + Redis page: runs where DATABASE_URL and REDIS_URL are set (CI's PostgreSQL legs)")
     run_page(page, tmp_path)
 
 

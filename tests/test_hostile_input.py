@@ -6,7 +6,7 @@ ending in the separators U+001C-U+001F (which ``str.strip()`` drops and
 ``int()`` refuses), ISO 8601 moments that fall outside years 1-9999 once in
 UTC, an ``order_by`` longer than SQLite's 2,000 terms, an ``in`` list longer
 than any database binds, and a NUL in a Basic username. The ORM leg runs on
-whichever database the suite uses: SQLite, and PostgreSQL in CI's second leg.
+whichever database the suite uses: SQLite, and PostgreSQL in CI's PostgreSQL legs.
 """
 
 from __future__ import annotations

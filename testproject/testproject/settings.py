@@ -2,7 +2,7 @@
 
 SQLite by default. ``DATABASE_URL=postgres://user@host:port/name`` switches to
 PostgreSQL and ``REDIS_URL=redis://host:port/db`` puts the cache (and so
-``CacheRateLimit``) on Redis, as CI's second leg does.
+``CacheRateLimit``) on Redis, as two of CI's matrix legs do.
 """
 
 import os
