@@ -9,6 +9,9 @@ under CI they fail (``tests/browser_support.py``).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
 import pytest
 from selfdoc_api import addressbook_urlconf
@@ -28,28 +31,35 @@ CHROMIUM_FLAGS = [
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-@pytest.fixture
-def docs_page(settings, tmp_path, live_server):
-    """Open /api/docs/ of the address book; yield the page and the console errors seen."""
+@contextmanager
+def opened(url: str, **page_options: Any) -> Iterator[tuple[Any, list[str]]]:
+    """Open ``url`` in headless Chromium once its script is ready; yield the page and the console errors seen."""
     missing = why_no_browser()
     if missing:
         pytest.fail(f"This browser test cannot run: {missing}.")
     from playwright.sync_api import sync_playwright
 
-    settings.ROOT_URLCONF = addressbook_urlconf(tmp_path)
-    errors = []
+    errors: list[str] = []
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
         try:
-            page = browser.new_page()
+            page = browser.new_page(**page_options)
             page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
             page.on("pageerror", lambda error: errors.append(str(error)))
-            response = page.goto(f"{live_server.url}/api/docs/")
+            response = page.goto(url)
             assert response is not None and response.status == 200
             page.wait_for_selector("body.ready")
             yield page, errors
         finally:
             browser.close()
+
+
+@pytest.fixture
+def docs_page(settings, tmp_path, live_server):
+    """Open /api/docs/ of the address book; yield the page and the console errors seen."""
+    settings.ROOT_URLCONF = addressbook_urlconf(tmp_path)
+    with opened(f"{live_server.url}/api/docs/") as seen:
+        yield seen
 
 
 def test_the_page_loads_without_console_errors(docs_page):
@@ -129,25 +139,9 @@ def test_a_post_from_the_page_creates_the_object(docs_page):
 @pytest.fixture
 def demo_page_on_a_phone(settings, tmp_path, live_server):
     """Open the demo's /api/docs/ in a 375 px wide viewport; yield the page and the console errors seen."""
-    missing = why_no_browser()
-    if missing:
-        pytest.fail(f"This browser test cannot run: {missing}.")
-    from playwright.sync_api import sync_playwright
-
     settings.ADDRESSBOOK_SQLITE_PATH = str(tmp_path / "notes.db")
-    errors = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_FLAGS)
-        try:
-            page = browser.new_page(viewport={"width": 375, "height": 812})
-            page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
-            page.on("pageerror", lambda error: errors.append(str(error)))
-            response = page.goto(f"{live_server.url}/api/docs/")
-            assert response is not None and response.status == 200
-            page.wait_for_selector("body.ready")
-            yield page, errors
-        finally:
-            browser.close()
+    with opened(f"{live_server.url}/api/docs/", viewport={"width": 375, "height": 812}) as seen:
+        yield seen
 
 
 def test_the_demo_users_are_shown_as_the_api_sends_them(demo_page_on_a_phone):
