@@ -7,6 +7,7 @@ page of 100, a create), on SQLite and, given a database, on PostgreSQL::
     python bench/run.py                                            # SQLite
     python bench/run.py --postgres postgres://user@host:5432/scratch
     python bench/run.py --rounds 9 --requests 500 --rows 10000
+    python bench/run.py --middleware api                           # only security + common middleware
     python bench/run.py --profile library:list                     # where one side's time goes
     python bench/run.py --smoke                                    # does it run? (CI; no figure means anything)
 
@@ -82,12 +83,18 @@ class Client:
 # One database, in its own process -------------------------------------------------------------------------
 
 
-def configure(database_url: str | None, data_dir: str, reconnect: bool = False) -> str:
+#: ``--middleware api``: what a project that serves only an API keeps of startproject's stack (no
+#: sessions, CSRF, auth, messages or clickjacking middleware: none of them does anything for a JSON client).
+API_MIDDLEWARE = ["django.middleware.security.SecurityMiddleware", "django.middleware.common.CommonMiddleware"]
+
+
+def configure(database_url: str | None, data_dir: str, reconnect: bool = False, middleware: str = "startproject") -> str:
     """Set the testproject up on ``database_url`` (a SQLite file in ``data_dir`` without one); return the vendor.
 
     The connection persists across requests (``CONN_MAX_AGE = None``), as Django advises for
     production; ``reconnect`` opens and closes one per request instead (Django's default), a cost
-    every side pays alike that narrows every ratio.
+    every side pays alike that narrows every ratio. So does the middleware: the testproject's is
+    startproject's stack; ``middleware="api"`` keeps only ``API_MIDDLEWARE``.
     """
     os.environ.pop("DATABASE_URL", None)
     if database_url:
@@ -102,6 +109,8 @@ def configure(database_url: str | None, data_dir: str, reconnect: bool = False) 
     from django.db import connection
 
     settings.DEBUG = False  # DEBUG keeps every SQL query in memory: not what production measures.
+    if middleware == "api":
+        settings.MIDDLEWARE = API_MIDDLEWARE  # read when the WSGI handler is built, after this
     connection.settings_dict["CONN_MAX_AGE"] = 0 if reconnect else None  # read when the connection opens
     return str(connection.vendor)
 
@@ -208,7 +217,8 @@ def measure(sides: dict[str, Send], requests: int, round_number: int, chunk: int
 def worker(args: argparse.Namespace) -> None:
     """Measure one database; print the results as JSON on the last line."""
     with tempfile.TemporaryDirectory(prefix="drfl-bench-") as data_dir:
-        vendor = configure(args.postgres if args.database == "postgresql" else None, data_dir, args.reconnect)
+        vendor = configure(args.postgres if args.database == "postgresql" else None, data_dir, args.reconnect,
+                           args.middleware)
         pks, address = fill(args.rows)
         client = Client()
         scenarios = plan(client, mount(), pks, address)
@@ -250,7 +260,8 @@ def ratios(rps: dict[str, list[float]], side: str) -> tuple[float, float, float]
     return statistics.median(paired), min(paired), max(paired)
 
 
-def table(results: list[dict[str, Any]], rounds: int, requests: int, rows: int, reconnect: bool = False) -> str:
+def table(results: list[dict[str, Any]], rounds: int, requests: int, rows: int, reconnect: bool = False,
+          middleware: str = "startproject") -> str:
     """Return the results as a reStructuredText simple table (ratios to the hand-written view)."""
     names = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
     present = [side for side in SIDES if any(side in result["rps"]["list"] for result in results)]
@@ -276,7 +287,8 @@ def table(results: list[dict[str, Any]], rounds: int, requests: int, rows: int, 
     )
     return "\n".join([
         f".. {rows} users, {rounds} interleaved rounds of {requests} requests per scenario and side,"
-        f" {'a new connection per request' if reconnect else 'persistent connections'};"
+        f" {'a new connection per request' if reconnect else 'persistent connections'},"
+        f" {'an API-only middleware stack' if middleware == 'api' else 'startproject middleware'};"
         f" ratios per round: {spread}.",
         "", rule, line(header), rule, *[line(row) for row in body], rule,
     ])
@@ -292,6 +304,8 @@ def main() -> None:
     parser.add_argument("--profile", metavar="SIDE:SCENARIO", help="profile one side's scenario on SQLite, e.g. library:list")
     parser.add_argument("--reconnect", action="store_true",
                         help="a new database connection per request (Django's default CONN_MAX_AGE=0) instead of a persistent one")
+    parser.add_argument("--middleware", choices=["startproject", "api"], default="startproject",
+                        help="startproject's middleware (the testproject's, the default) or only security and common")
     parser.add_argument("--smoke", action="store_true", help="tiny rounds: check that everything runs")
     parser.add_argument("--database", choices=["sqlite", "postgresql"], help=argparse.SUPPRESS)  # a worker process
     args = parser.parse_args()
@@ -308,10 +322,11 @@ def main() -> None:
             command += ["--postgres", args.postgres]
         if args.reconnect:
             command.append("--reconnect")
+        command += ["--middleware", args.middleware]
         print(f"measuring {database} ...", file=sys.stderr)
         output = subprocess.run(command, check=True, stdout=subprocess.PIPE, text=True).stdout
         results.append(json.loads(output.strip().splitlines()[-1]))
-    print(table(results, args.rounds, args.requests, args.rows, args.reconnect))
+    print(table(results, args.rounds, args.requests, args.rows, args.reconnect, args.middleware))
 
 
 if __name__ == "__main__":

@@ -6,14 +6,19 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def test_the_benchmark_runs_and_prints_an_rst_table(tmp_path):
-    result = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--smoke"], cwd=tmp_path,
-                            capture_output=True, text=True, timeout=300)
+@pytest.mark.parametrize(("middleware", "said"), [("startproject", "startproject middleware"),
+                                                  ("api", "an API-only middleware stack")])
+def test_the_benchmark_runs_and_prints_an_rst_table(tmp_path, middleware, said):
+    result = subprocess.run([sys.executable, str(ROOT / "bench" / "run.py"), "--smoke", "--middleware", middleware],
+                            cwd=tmp_path, capture_output=True, text=True, timeout=300)
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
+    assert f"persistent connections, {said};" in lines[0]
     header = next(line for line in lines if line.startswith("scenario"))
     assert header.split()[:5] == ["scenario", "database", "hand-written", "(req/s)", "library"]
     assert "raw cursor + orjson" in header
