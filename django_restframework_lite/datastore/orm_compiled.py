@@ -55,7 +55,8 @@ GROUPS = (AnyOf, AllOf)
 QUERIES = (models.QuerySet, models.expressions.BaseExpression)
 
 Row = dict[str, Any]
-Decoder = Callable[[Sequence[Any]], Row]
+#: Turns the fetched tuples of a page into its rows in wire form.
+Decoder = Callable[[list[Sequence[Any]]], list[Row]]
 
 
 class Statement:
@@ -176,7 +177,7 @@ class CompiledReads:
         return Statement(sliced(sql), django_params[:split], self.decoder(compiler, columns) if decoded else None)
 
     def decoder(self, compiler: SQLCompiler, columns: frozenset[str] | None) -> Decoder:
-        """Return what turns one fetched tuple into the row in wire form, in one pass per column.
+        """Return what turns the fetched tuples of a page into its rows in wire form, in one pass per column.
 
         Each column's function is Django's converters (as ``.values()`` applies
         them) followed by the store's reader; the many-to-many keys are kept under
@@ -203,8 +204,9 @@ class CompiledReads:
         outers = dict.fromkeys(many.outer for name, many in store.many.items() if columns is None or name in columns)
         steps += [(LINK_KEY + outer, position[outer], column(position[outer], None)) for outer in outers]
 
-        def decode(row: Sequence[Any]) -> Row:
-            return {name: row[index] if convert is None else convert(row[index]) for name, index, convert in steps}
+        def decode(rows: list[Sequence[Any]]) -> list[Row]:
+            return [{name: row[index] if convert is None else convert(row[index]) for name, index, convert in steps}
+                    for row in rows]
 
         return decode
 
@@ -262,7 +264,7 @@ class CompiledReads:
             bound.append(offset)
         decode = statement.decode
         assert decode is not None
-        return [decode(row) for row in fetch_all(connection, statement.sql, bound)]
+        return decode(fetch_all(connection, statement.sql, bound))
 
     def count(self, conditions: Sequence[Filter], alias: str) -> int:
         """Return how many rows match, with one kept ``SELECT COUNT(*)``; raise ``Fallback``."""
