@@ -215,6 +215,8 @@ class CompiledReads:
     def link_rows(self, objects: list[dict[str, Any]], alias: str, columns: frozenset[str] | None
                   ) -> list[dict[str, Any]]:
         """Add the many-to-many lists to rows the compiled path decoded (their link keys are dropped)."""
+        if not self.store.many:
+            return objects
         many_fields = {name: many for name, many in self.store.many.items() if columns is None or name in columns}
         if not many_fields:
             return objects

@@ -59,8 +59,7 @@ SQLITE = stock(SQLiteCursorWrapper, *SQLITE_NAMES) if SQLiteCursorWrapper.__mro_
 
 def unchanged(owner: type, names: tuple[str, ...], functions: tuple[Any, ...] | None) -> bool:
     """Tell whether ``owner``'s methods ``names`` are still ``functions`` (nothing patched them since the import)."""
-    attributes = owner.__dict__
-    return functions is not None and all(attributes.get(name) is function for name, function in zip(names, functions, strict=True))
+    return functions is not None and tuple(map(owner.__dict__.get, names)) == functions  # functions compare by identity
 
 
 def plain(cursor: Any, connection: Any) -> bool:
