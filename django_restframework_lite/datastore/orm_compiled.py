@@ -10,8 +10,9 @@ the form of the slice. The first request of a shape builds the very QuerySet the
 plain path would build and lets Django compile it; the statement is kept when
 Django's parameters end with the conditions' own parameters, in order (and each
 condition's SQL is in the statement), else the shape is marked as one to leave
-to the plain path. Later requests only render their conditions' parameters and
-run the kept SQL on ``connections[alias].cursor()``, with ``LIMIT``/``OFFSET``
+to the plain path. Later requests only render their conditions' parameters
+(each condition's SQL is kept per kind of value: ``orm_conditions``) and run the
+kept SQL on the connection's cursor (``orm_cursor``), with ``LIMIT``/``OFFSET``
 bound as parameters.
 
 Rows are decoded by one function per column, chosen when the statement is
