@@ -8,6 +8,8 @@ a transaction that must roll back refuses the statement as Django refuses it.
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from typing import Any
 
 import pytest
@@ -102,3 +104,13 @@ def test_the_sqlite_rewrite_is_kept_once_per_statement(monkeypatch: Any) -> None
     assert fetch_all(connection, "SELECT %s, '%%'", [5]) == [(5, "%")]
     # SQLite's driver takes "?" (Django rewrites each statement); PostgreSQL's takes the SQL as it is.
     assert orm_cursor.QMARK_SQL == ({"SELECT %s, '%%'": "SELECT ?, '%'"} if connection.vendor == "sqlite" else {})
+
+
+def test_the_orm_store_leaves_djangos_sqlite_backend_unimported() -> None:
+    """Importing it registers Django's adapters in the sqlite3 module, which the library's SQLite store uses too."""
+    code = (
+        "import sys, django; from django.conf import settings; settings.configure(); django.setup(); "
+        "import django_restframework_lite.datastore.orm; print('django.db.backends.sqlite3.base' in sys.modules)"
+    )
+    found = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert found.stdout.strip() == "False", found.stderr

@@ -24,12 +24,12 @@ closed as ``CursorWrapper.__exit__`` closes it.
 from __future__ import annotations
 
 import sqlite3
+import sys
 import types
 from collections.abc import Sequence
 from typing import Any
 
 from django.apps import apps
-from django.db.backends.sqlite3.base import SQLiteCursorWrapper
 from django.db.backends.utils import CursorWrapper
 
 __all__ = ["fetch_all"]
@@ -52,9 +52,23 @@ def stock(owner: type, *names: str) -> tuple[Any, ...] | None:
 #: The CursorWrapper methods that ``fetch_all`` does the work of (``execute`` and ``fetchall``), as Django defines them.
 WRAPPER_NAMES = ("execute", "_execute_with_wrappers", "_execute", "__getattr__")
 WRAPPER = stock(CursorWrapper, *WRAPPER_NAMES)
-#: SQLiteCursorWrapper's ``execute`` and ``convert_query``, as Django defines them, over the sqlite3 cursor.
+#: The SQLite backend's module: read where a connection uses it, never imported here (importing it registers
+#: Django's adapters in the sqlite3 module, which the library's own SQLite store also uses).
+SQLITE_BACKEND = "django.db.backends.sqlite3.base"
+#: SQLiteCursorWrapper's methods that ``fetch_all`` does the work of, as Django defines them.
 SQLITE_NAMES = ("execute", "convert_query")
-SQLITE = stock(SQLiteCursorWrapper, *SQLITE_NAMES) if SQLiteCursorWrapper.__mro__[1] is sqlite3.Cursor else None
+#: Per class of driver cursor: its stock ``SQLITE_NAMES`` when it is Django's SQLiteCursorWrapper, else None.
+SQLITE: dict[type, tuple[Any, ...] | None] = {}
+
+
+def sqlite_wrapper(driver_class: type) -> tuple[Any, ...] | None:
+    """Return the stock ``execute`` and ``convert_query`` of ``driver_class`` when it is Django's SQLiteCursorWrapper
+    over the sqlite3 cursor, unpatched; None for any other driver cursor."""
+    if driver_class not in SQLITE:
+        wrapper = getattr(sys.modules.get(SQLITE_BACKEND), "SQLiteCursorWrapper", None)
+        stock_sqlite = driver_class is wrapper and driver_class.__mro__[1] is sqlite3.Cursor
+        SQLITE[driver_class] = stock(driver_class, *SQLITE_NAMES) if stock_sqlite else None
+    return SQLITE[driver_class]
 
 
 def unchanged(owner: type, names: tuple[str, ...], functions: tuple[Any, ...] | None) -> bool:
@@ -82,10 +96,11 @@ def fetch_all(connection: Any, sql: str, params: Sequence[Any]) -> list[Any]:
         driver = cursor.cursor
         connection.validate_no_broken_transaction()
         with connection.wrap_database_errors:
-            if type(driver) is SQLiteCursorWrapper and unchanged(SQLiteCursorWrapper, SQLITE_NAMES, SQLITE):
+            driver_class = type(driver)
+            if unchanged(driver_class, SQLITE_NAMES, sqlite_wrapper(driver_class)):
                 qmark = QMARK_SQL.get(sql)
                 if qmark is None:
-                    qmark = SQLiteCursorWrapper.convert_query(driver, sql)
+                    qmark = driver_class.convert_query(driver, sql)
                     if len(QMARK_SQL) < MAX_QMARK_SQL:
                         QMARK_SQL[sql] = qmark
                 sqlite3.Cursor.execute(driver, qmark, params)
