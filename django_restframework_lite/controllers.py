@@ -275,8 +275,7 @@ class Controller(Hooks):
 
     def render(self, view: BoundView, obj: dict[str, Any], keep: frozenset[str] | None = None) -> dict[str, Any]:
         """Run the view formaters on one object, then keep only the members a partial response asked for."""
-        for formater in view.formaters:
-            obj = formater(view, obj)
+        obj = view.render_all([obj])[0]
         if keep is not None:
             obj = {key: value for key, value in obj.items() if key in keep}
         return obj
@@ -296,13 +295,7 @@ class Controller(Hooks):
         keep = self.partial.get_fields(query, self.selectable) if self.partial is not None else None
         selection = select(self, request, query, parent, read_columns(self, keep, view, query))
         selection.meta["filters"] = selection.filters
-        formaters = view.formaters
-        object_list = []
-        for obj in selection.rows:
-            obj = dict(obj)
-            for formater in formaters:
-                obj = formater(view, obj)
-            object_list.append(obj)
+        object_list = view.render_all(selection.rows)
         for name in selection.expand:
             self.relations.embed(name, selection.rows, object_list, request, view.prefix)
         if keep is not None:

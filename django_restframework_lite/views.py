@@ -18,7 +18,7 @@ importable from here, as the seed's tutorial does.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from functools import cache
 from typing import Any
 from urllib.parse import quote
@@ -26,7 +26,7 @@ from urllib.parse import quote
 from django.http import HttpRequest
 
 from .datastore import DataStore
-from .formaters import add_ressource_uri, quote_identifier
+from .formaters import add_ressource_uri, quote_identifier, render_builtin
 from .models import Model
 from .responses import JsonResponse
 from .types import ResponseClass, ViewFormater
@@ -113,3 +113,16 @@ class BoundView:
         for formater in self.formaters:
             obj = formater(self, obj)
         return obj
+
+    def render_all(self, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Return a copy of each row run through every view formater (the built-in ones in one pass per page)."""
+        rendered = render_builtin(self, rows) if type(self) is BoundView else None  # a subclass may build URIs its way
+        if rendered is not None:
+            return rendered
+        objects = []
+        for obj in rows:
+            obj = dict(obj)
+            for formater in self.formaters:
+                obj = formater(self, obj)
+            objects.append(obj)
+        return objects

@@ -13,11 +13,12 @@ import datetime
 import decimal
 import json
 import os
+import threading
 import uuid
 from typing import Any
 
 import pytest
-from django.db import connection
+from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
 from django_restframework_lite import jsonencoding
@@ -99,6 +100,21 @@ URLS = [
     "/api/gadget/?price__gte=2.5", "/api/gadget/?made__isnull=false&order_by=-made", "/api/gadget/?warranty__lt=P2D",
     "/api/gadget/?serial=00000000-0000-0000-0000-000000000003", "/api/gadget/?specs__isnull=true",
     "/api/gadget/2/", "/api/gadget/?ip=::1", "/api/gadget/?opens__gt=09:02:00",
+    # Later values of kinds kept above: each must render its own SQL and parameters, not the first one's.
+    "/api/item/?quantity__in=1,2,3", "/api/item/?quantity__in=1,1,2", "/api/item/?quantity__in=2,3",
+    "/api/item/?quantity__in=0,1,2,3,4", "/api/item/?quantity__in=92,93", "/api/item/?quantity__gt=3",
+    "/api/item/?id__lt=5", "/api/item/?quantity__gte=99999999999999999999", "/api/item/?name__startswith=bitem 1",
+    "/api/item/?name__startswith=a", "/api/item/?name__icontains=Item 2", "/api/item/?name__icontains=%C3%89",
+    "/api/item/?name__contains=%25", "/api/item/?name__contains=_", "/api/item/?in_stock=false",
+    "/api/item/?in_stock=true", "/api/item/?weight=1.5", "/api/item/?weight=", "/api/item/?notes=",
+    "/api/item/?notes=Note%200", "/api/item/?name=", "/api/item/?added_at__gte=2026-03-12T00:00:00Z",
+    "/api/item/?added_at=2026-03-09T08:30:23.123000Z", "/api/item/?added_at__lt=2026-03-12T09:00:00%2B01:00",
+    "/api/item/?category=3", "/api/item/?category__in=1,2", "/api/item/?category__in=3",
+    "/api/item/?size__in=M", "/api/item/?size__in=S,M,L", "/api/item/?name__gt=aitem 03&order_by=name",
+    "/api/item/?name__lte=bitem 05&order_by=-name", "/api/cursor/?order_by=added_at&quantity__lte=1",
+    "/api/gadget/?price__gte=1.55", "/api/gadget/?price=3.53", "/api/gadget/?warranty__lt=PT1H1S",
+    "/api/gadget/?serial=00000000-0000-0000-0000-000000000004", "/api/gadget/?opens__gt=09:04:00",
+    "/api/gadget/?made__isnull=true", "/api/item/2/", "/api/item/22/", "/api/item/0/", "/api/item/-3/",
 ]
 
 
@@ -157,6 +173,42 @@ def test_a_shape_is_compiled_once_and_rebinds_its_values(rows: Any, settings: An
     assert [obj["quantity"] >= 2 for obj in second["object_list"]] == [True] * len(second["object_list"])
     assert second["meta"]["total_count"] == sum(1 for n in range(23) if n % 5 + (90 if n == 7 else 0) >= 2)
     assert len(queries) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_each_thread_reads_on_its_own_connection(rows: Any, settings: Any, monkeypatch: Any) -> None:
+    """Threads started one after the other often get the same id: each must still read on its own connection."""
+    from django_restframework_lite.datastore import orm_compiled
+
+    api = mount(settings, controllers(True))
+    store = api.registry["item"]
+    used: list[tuple[Any, Any]] = []
+    fetch_all = orm_compiled.fetch_all
+
+    def spy(on: Any, sql: str, params: Any) -> Any:
+        used.append((on, connections["default"]))
+        return fetch_all(on, sql, params)
+
+    monkeypatch.setattr(orm_compiled, "fetch_all", spy)
+    from inventory.models import Item
+
+    third = Item.objects.order_by("id")[2]
+    names = []
+
+    def read() -> None:
+        try:
+            names.append(store.get(third.pk)["name"])
+        except Exception as error:  # noqa: BLE001 - reported by the assertion below
+            names.append(repr(error))
+        finally:
+            connections.close_all()
+
+    for _ in range(4):
+        thread = threading.Thread(target=read)
+        thread.start()
+        thread.join()
+    assert names == [third.name] * 4
+    assert len(used) == 4 and all(on is own for on, own in used)
 
 
 @pytest.mark.django_db(transaction=True)

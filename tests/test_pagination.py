@@ -147,3 +147,34 @@ def test_paginate_and_link_directly():
 def test_pagination_refuses_a_bad_max_result(bad):
     with pytest.raises(ValueError, match="max_result"):
         Pagination(bad)
+
+
+
+def urlencoded_link(path, query, key, value):
+    """The links as urlencode spells them: what link_with gave before it left plain pairs as they are."""
+    from urllib.parse import urlencode
+
+    pairs, replaced = [], value is None
+    for name, values in query.lists():
+        if name == key:
+            if not replaced:
+                pairs.append((name, value))
+                replaced = True
+            continue
+        pairs.extend((name, item) for item in values)
+    if not replaced:
+        pairs.append((key, value))
+    return f"{path}?{urlencode(pairs)}" if pairs else path
+
+
+@pytest.mark.parametrize("query", [
+    "offset=20&count=10", "count=10", "", "first_name=Ann&offset=0", "q=a+b&offset=5", "x=%C3%A9&count=3",
+    "a=1&a=2&offset=4", "name__startswith=B&offset=1", "e=&offset=2", "offset=1&%C3%A9t%C3%A9=1", "Z9=z9&offset=7",
+    "offset=1&offset=2", "%C2%B2=1", "count=%EF%BC%91",
+])
+def test_links_spell_the_query_as_urlencode_does(query):
+    from django_restframework_lite.pagination.params import link_with
+
+    parsed = QueryDict(query)
+    for value in ("40", None, "a b", "x/y", "", "\u00b2"):
+        assert link_with("/api/users/", parsed, "offset", value) == urlencoded_link("/api/users/", parsed, "offset", value)

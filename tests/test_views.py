@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import decimal
+import itertools
 import json
 import uuid
 
@@ -19,6 +20,7 @@ from django_restframework_lite.formaters import (
     format_foreign_key,
     parse_reference,
     remove_id,
+    render_builtin,
     resolve_formaters,
 )
 from django_restframework_lite.responses import dumps, error_response
@@ -153,6 +155,40 @@ def test_format_foreign_key_uses_the_request_prefix():
     assert format_foreign_key(view, {"id": 1, "address": 2}) == {"id": 1, "address": "/shop/api/address/2/"}
     assert format_foreign_key(view, {"id": 1, "address": None}) == {"id": 1, "address": None}
     assert format_foreign_key(view, {"id": 1}) == {"id": 1}
+
+
+ROWS = [{"id": 3, "first_name": "A", "address": 2}, {"id": "a b/c", "address": "x/y z"},
+        {"first_name": "no pk", "address": None}, {"id": uuid.UUID(int=5), "address": 7}, {"id": True, "address": 0}]
+
+
+@pytest.mark.parametrize("order", [list(order) for size in (1, 2, 3) for order in
+                                   itertools.permutations([add_ressource_uri, remove_id, format_foreign_key], size)]
+                         + [[add_ressource_uri, add_ressource_uri, remove_id]])
+def test_built_in_formaters_render_a_page_in_one_pass_as_one_after_the_other(order):
+    controller = built(user_endpoint())
+    controller.view.formaters = order
+    view = bound(controller, "/shop/api/")
+    assert render_builtin(view, ROWS) is not None  # the one-pass rendering, not the loop below
+    expected = []
+    for row in ROWS:
+        obj = dict(row)
+        for formater in order:
+            obj = formater(view, obj)
+        expected.append(obj)
+    rendered = view.render_all(ROWS)
+    assert [list(obj.items()) for obj in rendered] == [list(obj.items()) for obj in expected]  # key order too
+    assert ROWS[0] == {"id": 3, "first_name": "A", "address": 2}  # the rows themselves are left alone
+
+
+def test_a_page_with_another_formater_renders_through_each_formater():
+    def shout(view, obj):
+        return {key.upper(): value for key, value in obj.items()}
+
+    controller = built(user_endpoint())
+    controller.view.formaters = [add_ressource_uri, shout]
+    view = bound(controller)
+    assert render_builtin(view, ROWS) is None
+    assert view.render_all(ROWS[:1]) == [{"ID": 3, "FIRST_NAME": "A", "ADDRESS": 2, "RESSOURCE_URI": "/api/users/3/"}]
 
 
 class NoteModel(models.Model):

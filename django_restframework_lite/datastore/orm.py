@@ -39,7 +39,7 @@ from .orm_fields import derive_model, field_from_django
 from .orm_relations import ManyToMany
 from .orm_returning import ReturningWrites
 from .orm_sql import CaseFold, install_sqlite_functions, lookup_expression, order_term
-from .orm_values import key_reader, reader, writer
+from .orm_values import integer_range, key_reader, reader, writer
 from .orm_writes import ModelWrites
 from .query import AllOf, AnyOf, Condition, Filter, Ordering
 
@@ -102,6 +102,7 @@ class DjangoModelDataStore(ReturningWrites, ModelWrites, DataStore):
         self.wire_pk = key_reader(self.model_class._meta.pk)
         # Columns the database keeps NULL out of (keyset conditions need no NULL branch for them).
         self.not_null = frozenset(name for name in self.attnames if not self.django_fields[name].null)
+        self.pk_ranges: dict[str, tuple[Any, Any]] = {}
         # Each read shape's SQL, compiled once by Django (``orm_compiled``); compiled=False keeps the plain path.
         self.compiled = CompiledReads(self) if compiled else None
         self.prepare_returning()
@@ -201,19 +202,18 @@ class DjangoModelDataStore(ReturningWrites, ModelWrites, DataStore):
                   if many.outer not in names and (columns is None or name in columns)]
         return queryset.values(*names)
 
-    def pk_value(self, identifier: Any) -> Any:
-        """Return the identifier as the pk's type, or raise ``NotFound`` when it cannot be one."""
+    def pk_value(self, identifier: Any, alias: str | None = None) -> Any:
+        """Return the identifier as the pk's type, or raise ``NotFound`` when it cannot be one (on ``alias``)."""
         pk = self.model.pk_field
         try:
             value = pk.to_query_value(identifier)
         except (FieldError, TypeError):
             raise self.not_found(identifier) from None
         if pk.base_type == "integer":
-            internal_type = self.model_class._meta.pk.get_internal_type()
-            try:
-                low, high = connections[self.read_db].ops.integer_field_range(internal_type)
-            except KeyError:  # not a type the backend bounds
-                low, high = None, None
+            alias = alias or self.read_db
+            if alias not in self.pk_ranges:  # the backend's bounds of the pk's type, read once per database
+                self.pk_ranges[alias] = integer_range(connections[alias], self.model_class._meta.pk)
+            low, high = self.pk_ranges[alias]
             if low is not None and value < low or high is not None and value > high:
                 raise self.not_found(identifier)
         return value
@@ -295,9 +295,9 @@ class DjangoModelDataStore(ReturningWrites, ModelWrites, DataStore):
     # DataStore hooks: reads -------------------------------------------------------------
 
     def get(self, identifier: Any) -> dict[str, Any]:
-        key = self.pk_value(identifier)
+        alias = self.read_db
+        key = self.pk_value(identifier, alias)
         if self.compiled is not None:
-            alias = self.read_db
             try:
                 found = self.compiled.rows([Condition(self.model.pk_field, "exact", key)], [], 0, 1, alias)
             except Fallback:

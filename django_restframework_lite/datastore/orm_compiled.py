@@ -10,8 +10,9 @@ the form of the slice. The first request of a shape builds the very QuerySet the
 plain path would build and lets Django compile it; the statement is kept when
 Django's parameters end with the conditions' own parameters, in order (and each
 condition's SQL is in the statement), else the shape is marked as one to leave
-to the plain path. Later requests only render their conditions' parameters and
-run the kept SQL on ``connections[alias].cursor()``, with ``LIMIT``/``OFFSET``
+to the plain path. Later requests only render their conditions' parameters
+(each condition's SQL is kept per kind of value: ``orm_conditions``) and run the
+kept SQL on the connection's cursor (``orm_cursor``), with ``LIMIT``/``OFFSET``
 bound as parameters.
 
 Rows are decoded by one function per column, chosen when the statement is
@@ -35,13 +36,11 @@ from typing import Any
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
 from django.db import models
-from django.db.models.expressions import Col
-from django.db.models.functions import Collate, Left, StrIndex
-from django.db.models.lookups import Exact, GreaterThan
 from django.db.models.sql import Query
 from django.db.models.sql.compiler import SQLCompiler
 
-from .orm_sql import COMPARISONS, CaseFold
+from .orm_conditions import Conditions, Fallback
+from .orm_cursor import fetch_all
 from .query import AllOf, AnyOf, Filter, Ordering
 
 __all__ = ["LINK_KEY", "CompiledReads", "Fallback"]
@@ -52,17 +51,17 @@ LINK_KEY = "\0link:"
 #: The most shapes one store keeps; beyond it (``in`` lists of every length...) requests take the plain path.
 MAX_SHAPES = 512
 VENDORS = frozenset({"sqlite", "postgresql"})
+GROUPS = (AnyOf, AllOf)
+#: Values Django compiles into the condition's SQL (a subquery, an expression): the plain path's.
+QUERIES = (models.QuerySet, models.expressions.BaseExpression)
 
 Row = dict[str, Any]
-Decoder = Callable[[Sequence[Any]], Row]
-
-
-class Fallback(Exception):
-    """This request's shape is one the compiled path does not reproduce: take the plain ORM path."""
+#: Turns the fetched tuples of a page into its rows in wire form.
+Decoder = Callable[[list[Sequence[Any]]], list[Row]]
 
 
 class Statement:
-    """One shape's SQL (without its slice), the window's parameters before the conditions', and its row decoder."""
+    """One shape's SQL (with its slice), the window's parameters before the conditions', and its row decoder."""
 
     __slots__ = ("decode", "prefix", "sql")
 
@@ -82,85 +81,78 @@ class CompiledReads:
         self.usable = not query.is_sliced and not query.combinator and not query.select_for_update
         self.table = store.model_class._meta.db_table
         self.columns = {name: store.django_fields[name] for name in store.attnames}
-        # One compiler per database and thread: it renders with that thread's connection.
-        self.compilers: dict[tuple[str, int], SQLCompiler] = {}
+        # The fields a condition may name here, each with whether it is text (compared in the "C" collation).
+        self.leaves = {name: name in store.text_fields for name in self.columns if name not in store.many}
+        self.conditions = Conditions(self.table, self.columns)
+        # Per thread, per database: a compiler (it renders with that thread's connection) and the collation flag.
+        self.local = threading.local()
 
     # Conditions -------------------------------------------------------------------------
 
-    def compiler(self, alias: str) -> SQLCompiler:
-        """Return a compiler of this table on ``alias``: what renders one condition's SQL."""
-        key = (alias, threading.get_ident())
-        compiler = self.compilers.get(key)
-        if compiler is None:
-            query = Query(self.store.model_class)
-            compiler = self.compilers[key] = query.get_compiler(using=alias)
-        return compiler
+    def context(self, alias: str) -> tuple[SQLCompiler, bool]:
+        """Return this thread's compiler of this table on ``alias`` and whether text compares in the "C" collation
+        there; raise ``Fallback`` where the compiled path does not run.
 
-    def lookup(self, name: str, lookup: str, value: Any, c_collation: bool) -> Any:
-        """Return the Django lookup the plain path builds for one condition, on this table's column."""
-        field = self.columns[name]
-        column = Col(self.table, field)
-        if lookup == "exact" and value is None:
-            lookup, value = "isnull", True
-        if lookup in COMPARISONS and c_collation:
-            return COMPARISONS[lookup](Collate(column, "C"), value)
-        if lookup in ("exact", "in", "isnull", *COMPARISONS):
-            return field.get_lookup(lookup)(column, value)
-        if lookup == "contains":
-            return GreaterThan(StrIndex(column, models.Value(value)), 0)
-        if lookup == "icontains":
-            return GreaterThan(StrIndex(CaseFold(column), CaseFold(models.Value(value))), 0)
-        if lookup == "startswith":
-            if not value:
-                return field.get_lookup("isnull")(column, False)
-            return Exact(Left(column, len(value)), models.Value(value))
-        raise Fallback(lookup)
+        The compiler renders with, and the reads run on, the connection Django gave
+        this thread: kept in a ``threading.local`` (as Django keeps its connections),
+        not by thread id, which a later thread may reuse.
+        """
+        contexts: dict[str, tuple[SQLCompiler, bool] | None] | None = getattr(self.local, "contexts", None)
+        if contexts is None:
+            contexts = self.local.contexts = {}
+        try:
+            found = contexts[alias]
+        except KeyError:
+            compiler = Query(self.store.model_class).get_compiler(using=alias)
+            usable = self.usable and compiler.connection.vendor in VENDORS
+            found = contexts[alias] = (compiler, self.store.uses_c_collation(alias)) if usable else None
+        if found is None:
+            raise Fallback("not compiled here")
+        return found
 
     def rendered(self, conditions: Sequence[Filter], alias: str) -> tuple[SQLCompiler, list[Any], list[Any]]:
         """Return the compiler of ``alias``, the conditions' SQL (the shape) and their parameters; raise ``Fallback``."""
-        compiler = self.compiler(alias)
-        if not self.usable or compiler.connection.vendor not in VENDORS:
-            raise Fallback("not compiled here")
-        collated = self.store.uses_c_collation(alias)  # text compares in the "C" collation (PostgreSQL)
+        compiler, collated = self.context(alias)
         shape: list[Any] = []
         params: list[Any] = []
         for condition in conditions:
-            self.render(condition, compiler, collated, shape, params)
+            self.render(condition, compiler, alias, collated, shape, params)
         return compiler, shape, params
 
-    def render(self, condition: Filter, compiler: SQLCompiler, collated: bool, shape: list[Any],
+    def render(self, condition: Filter, compiler: SQLCompiler, alias: str, collated: bool, shape: list[Any],
                params: list[Any]) -> None:
         """Add one condition's SQL to ``shape`` and its parameters to ``params`` (groups recursively)."""
-        if isinstance(condition, AnyOf | AllOf):
+        if isinstance(condition, GROUPS):
             shape.append("(OR" if isinstance(condition, AnyOf) else "(AND")
             for part in condition.conditions:
-                self.render(part, compiler, collated, shape, params)
+                self.render(part, compiler, alias, collated, shape, params)
             shape.append(")")
             return
-        store = self.store
         name, lookup = condition.name, condition.lookup
-        if name in store.many or name not in self.columns or name in store.file_names and lookup == "isnull":
+        text = self.leaves.get(name)
+        if text is None or lookup == "isnull" and name in self.store.file_names:
             raise Fallback(name)
-        value = store.db_value(condition)
-        if isinstance(value, models.QuerySet | models.expressions.BaseExpression):
+        value = self.store.db_value(condition)
+        if isinstance(value, QUERIES):
             raise Fallback(name)
-        c_collation = collated and name in store.text_fields
-        try:
-            sql, leaf_params = self.lookup(name, lookup, value, c_collation).as_sql(compiler, compiler.connection)
-        except (EmptyResultSet, FullResultSet):
-            raise Fallback(name) from None  # Django drops or folds this condition: its SQL depends on the value
+        sql, leaf_params = self.conditions.render(alias, name, lookup, value, collated and text, compiler)
         shape.append(sql)
         params.extend(leaf_params)
 
     # Statements -------------------------------------------------------------------------
 
     def statement(self, key: tuple[Any, ...], build: Callable[[], models.QuerySet[Any]], params: list[Any],
-                  fragments: list[Any], alias: str, decoded: bool, columns: frozenset[str] | None = None) -> Statement:
-        """Return the kept statement of ``key``, compiling it from ``build()`` the first time."""
+                  fragments: list[Any], alias: str, decoded: bool, columns: frozenset[str] | None = None, *,
+                  sliced: Callable[[str], str]) -> Statement:
+        """Return the kept statement of ``key``, compiling it from ``build()`` the first time.
+
+        ``sliced`` turns Django's SQL into the statement run (a slice, a count): the
+        form of that is part of ``key``, so the kept SQL is complete.
+        """
         try:
             found = self.shapes[key]
         except KeyError:
-            found = self.compile(build(), params, fragments, alias, decoded, columns)
+            found = self.compile(build(), params, fragments, alias, decoded, columns, sliced)
             if len(self.shapes) < MAX_SHAPES:
                 self.shapes[key] = found
         if found is None:
@@ -168,7 +160,7 @@ class CompiledReads:
         return found
 
     def compile(self, queryset: models.QuerySet[Any], params: list[Any], fragments: list[Any], alias: str,
-                decoded: bool, columns: frozenset[str] | None) -> Statement | None:
+                decoded: bool, columns: frozenset[str] | None, sliced: Callable[[str], str]) -> Statement | None:
         """Let Django compile ``queryset``; keep it when its parameters end with the conditions' ones."""
         compiler = queryset.query.get_compiler(using=alias)
         try:
@@ -183,10 +175,10 @@ class CompiledReads:
             return None
         if " LIMIT " in sql.upper() or " OFFSET " in sql.upper():
             return None
-        return Statement(sql, django_params[:split], self.decoder(compiler, columns) if decoded else None)
+        return Statement(sliced(sql), django_params[:split], self.decoder(compiler, columns) if decoded else None)
 
     def decoder(self, compiler: SQLCompiler, columns: frozenset[str] | None) -> Decoder:
-        """Return what turns one fetched tuple into the row in wire form, in one pass per column.
+        """Return what turns the fetched tuples of a page into its rows in wire form, in one pass per column.
 
         Each column's function is Django's converters (as ``.values()`` applies
         them) followed by the store's reader; the many-to-many keys are kept under
@@ -213,8 +205,9 @@ class CompiledReads:
         outers = dict.fromkeys(many.outer for name, many in store.many.items() if columns is None or name in columns)
         steps += [(LINK_KEY + outer, position[outer], column(position[outer], None)) for outer in outers]
 
-        def decode(row: Sequence[Any]) -> Row:
-            return {name: row[index] if convert is None else convert(row[index]) for name, index, convert in steps}
+        def decode(rows: list[Sequence[Any]]) -> list[Row]:
+            return [{name: row[index] if convert is None else convert(row[index]) for name, index, convert in steps}
+                    for row in rows]
 
         return decode
 
@@ -223,6 +216,8 @@ class CompiledReads:
     def link_rows(self, objects: list[dict[str, Any]], alias: str, columns: frozenset[str] | None
                   ) -> list[dict[str, Any]]:
         """Add the many-to-many lists to rows the compiled path decoded (their link keys are dropped)."""
+        if not self.store.many:
+            return objects
         many_fields = {name: many for name, many in self.store.many.items() if columns is None or name in columns}
         if not many_fields:
             return objects
@@ -257,22 +252,22 @@ class CompiledReads:
             values: models.QuerySet[Any] = store.values(ordered, columns)
             return values
 
-        statement = self.statement(key, build, params, fragments, alias, decoded=True, columns=columns)
-        sql, bound = statement.sql, [*statement.prefix, *params]
+        def sliced(sql: str) -> str:  # the slice's form is part of the key: only its numbers are parameters
+            if count is not None:
+                sql += " LIMIT %s"
+            elif offset:
+                sql += " LIMIT -1" if connection.vendor == "sqlite" else ""
+            return sql + " OFFSET %s" if offset else sql
+
+        statement = self.statement(key, build, params, fragments, alias, decoded=True, columns=columns, sliced=sliced)
+        bound = [*statement.prefix, *params]
         if count is not None:
-            sql += " LIMIT %s"
             bound.append(count)
-        elif offset:
-            sql += " LIMIT -1" if connection.vendor == "sqlite" else ""
         if offset:
-            sql += " OFFSET %s"
             bound.append(offset)
-        with connection.cursor() as cursor:
-            cursor.execute(sql, bound)
-            fetched = cursor.fetchall()
         decode = statement.decode
         assert decode is not None
-        return [decode(row) for row in fetched]
+        return decode(fetch_all(connection, statement.sql, bound))
 
     def count(self, conditions: Sequence[Filter], alias: str) -> int:
         """Return how many rows match, with one kept ``SELECT COUNT(*)``; raise ``Fallback``."""
@@ -280,12 +275,11 @@ class CompiledReads:
         compiler, fragments, params = self.rendered(conditions, alias)
         key = ("count", alias, tuple(fragments))
         statement = self.statement(
-            key, lambda: store.matching(conditions).order_by().values("pk"), params, fragments, alias, decoded=False
+            key, lambda: store.matching(conditions).order_by().values("pk"), params, fragments, alias, decoded=False,
+            sliced=lambda sql: f"SELECT COUNT(*) FROM ({sql}) drfl_counted",
         )
-        with compiler.connection.cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM ({statement.sql}) drfl_counted", [*statement.prefix, *params])
-            row = cursor.fetchone()
-        return int(row[0]) if row else 0
+        found = fetch_all(compiler.connection, statement.sql, [*statement.prefix, *params])
+        return int(found[0][0]) if found else 0
 
 
 def _chain(converters: list[Any], expression: Any, connection: Any) -> Callable[[Any], Any]:

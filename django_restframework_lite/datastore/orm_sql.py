@@ -18,7 +18,8 @@ from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual, Les
 from ..exceptions import BadRequest
 from .query import fold_case
 
-__all__ = ["CaseFold", "install_sqlite_functions", "lookup_expression", "order_term", "window_fields"]
+__all__ = ["CaseFold", "install_sqlite_functions", "lookup_expression", "order_term", "text_expression",
+           "window_fields"]
 
 SQLITE_FOLD_FUNCTION = "drfl_lower"
 COMPARISONS = {"gt": GreaterThan, "gte": GreaterThanOrEqual, "lt": LessThan, "lte": LessThanOrEqual}
@@ -51,20 +52,33 @@ def lookup_expression(attname: str, lookup: str, value: Any, *, c_collation: boo
         if value is None:
             return models.Q(**{f"{attname}__isnull": True})
         return models.Q(**{attname: value})
-    column: Any = models.F(attname)
+    expression = text_expression(models.F(attname), lookup, value, c_collation=c_collation)
+    if expression is not None:
+        return expression
     if lookup in COMPARISONS:
-        if c_collation:
-            return COMPARISONS[lookup](Collate(column, "C"), value)
         return models.Q(**{f"{attname}__{lookup}": value})
+    if lookup == "startswith":  # of the empty string: any non-NULL value
+        return models.Q(**{f"{attname}__isnull": False})
+    raise BadRequest(f"Unknown lookup {lookup!r} for {attname}.")
+
+
+def text_expression(column: Any, lookup: str, value: Any, *, c_collation: bool) -> Any:
+    """Return the expression of ``column <lookup> value`` where Django's own lookup would not match the other stores.
+
+    That is a comparison in the "C" collation, and ``contains``, ``icontains``
+    and ``startswith`` of a non-empty string without ``LIKE``; None for any other
+    lookup. ``column`` is an ``F()`` (the plain path's ``filter()``) or a ``Col``
+    (the compiled path, ``orm_conditions``): both paths build the same expression.
+    """
+    if lookup in COMPARISONS and c_collation:
+        return COMPARISONS[lookup](Collate(column, "C"), value)
     if lookup == "contains":
         return GreaterThan(StrIndex(column, models.Value(value)), 0)
     if lookup == "icontains":
         return GreaterThan(StrIndex(CaseFold(column), CaseFold(models.Value(value))), 0)
-    if lookup == "startswith":
-        if not value:
-            return models.Q(**{f"{attname}__isnull": False})
+    if lookup == "startswith" and value:
         return Exact(Left(column, len(value)), models.Value(value))
-    raise BadRequest(f"Unknown lookup {lookup!r} for {attname}.")
+    return None
 
 
 def order_term(column: Any, descending: bool, *, c_collation: bool, nullable: bool = True) -> Any:

@@ -25,7 +25,7 @@ from ..models.structured import decode_base64, encode_bytes
 from ..models.temporal import format_duration, parse_duration
 from ..models.text import format_datetime, parse_iso_datetime
 
-__all__ = ["reader", "writer"]
+__all__ = ["integer_range", "key_reader", "reader", "writer"]
 
 Converter = Callable[[Any], Any]
 
@@ -106,3 +106,12 @@ def key_reader(django_field: models.Field[Any, Any]) -> Converter:
     if isinstance(django_field, models.UUIDField):
         return str
     return lambda value: value
+
+
+def integer_range(connection: Any, django_field: models.Field[Any, Any]) -> tuple[Any, Any]:
+    """Return the lowest and highest value the database takes in an integer field (None: unbounded)."""
+    try:
+        low, high = connection.ops.integer_field_range(django_field.get_internal_type())
+    except KeyError:  # not a type the backend bounds
+        return None, None
+    return low, high

@@ -52,4 +52,8 @@ def link_with(path: str, query: Any, key: str, value: str | None) -> str:
         pairs.extend((name, item) for item in values)
     if not replaced:
         pairs.append((key, value))  # type: ignore[arg-type]
-    return f"{path}?{urlencode(pairs)}" if pairs else path
+    if not pairs:
+        return path
+    if all(name.isascii() and name.isalnum() and item.isascii() and item.isalnum() for name, item in pairs):
+        return f"{path}?{'&'.join(f'{name}={item}' for name, item in pairs)}"  # what urlencode leaves as it is
+    return f"{path}?{urlencode(pairs)}"
