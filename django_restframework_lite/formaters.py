@@ -160,7 +160,7 @@ def _describe_foreign_keys(properties: SchemaProperties, model: Model) -> None:
 
 
 def render_builtin(view: FormaterView, rows: Iterable[dict[str, Any]]) -> list[dict[str, Any]] | None:
-    """Return a copy of each row through the view formaters in one pass, when they are all built-in; else None.
+    """Return a copy of each row through the view formaters, step by step over the page, when all are built-in; else None.
 
     The result is what ``add_ressource_uri``, ``remove_id`` and
     ``format_foreign_key`` give one after the other on each row, in their order,
@@ -179,22 +179,19 @@ def render_builtin(view: FormaterView, rows: Iterable[dict[str, Any]]) -> list[d
                               for field in view.model.foreign_keys]))
         else:
             return None
-    objects = []
-    for row in rows:
-        obj = dict(row)
-        for step, data in steps:
-            if step == 0:
-                pk = obj.get(data[0])
-                if pk is not None:
-                    obj["ressource_uri"] = data[1] + (str(pk) if type(pk) is int else quote(str(pk), safe="")) + "/"
-            elif step == 1:
+    objects = list(map(dict, rows))
+    # Step by step over the page: each object meets the same changes in the same order as row by row.
+    for step, data in steps:
+        if step == 1:
+            for obj in objects:
                 obj.pop(data, None)
-            else:
-                for name, base in data:
-                    value = obj.get(name)
-                    if value is not None:
-                        obj[name] = base + (str(value) if type(value) is int else quote(str(value), safe="")) + "/"
-        objects.append(obj)
+            continue
+        for name, base in ((data,) if step == 0 else data):
+            target = "ressource_uri" if step == 0 else name
+            for obj in objects:
+                value = obj.get(name)
+                if value is not None:
+                    obj[target] = f"{base}{value}/" if type(value) is int else f"{base}{quote(str(value), safe='')}/"
     return objects
 
 
