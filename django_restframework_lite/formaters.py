@@ -191,7 +191,7 @@ def render_builtin(view: FormaterView, rows: Iterable[dict[str, Any]]) -> list[d
             for obj in objects:
                 value = obj.get(name)
                 if value is not None:
-                    obj[target] = f"{base}{value}/" if type(value) is int else f"{base}{quote(str(value), safe='')}/"
+                    obj[target] = f"{base}{quote_identifier(value)}/"
     return objects
 
 

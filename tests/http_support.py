@@ -7,17 +7,32 @@ another's data. ``mount(settings, ...)`` installs a URLconf module object as
 
 from __future__ import annotations
 
+import os
 import types
 from typing import Any
 
+import pytest
 from django.urls import path
 
-from django_restframework_lite import models
+from django_restframework_lite import jsonencoding, models
 from django_restframework_lite.authentication import Authentication
 from django_restframework_lite.controllers import Controller
 from django_restframework_lite.datastore import PythonListDataStore
 from django_restframework_lite.pagination import Pagination
 from django_restframework_lite.urls import include
+
+
+def need_orjson(why: str) -> None:
+    """Return where orjson is installed; else skip the test (``why``), or fail it under ``DRFL_REQUIRE_ORJSON=1``.
+
+    CI's legs that install the ``fast`` extra set that variable: there a missing
+    orjson is a broken install, not an optional part left out.
+    """
+    if jsonencoding.orjson_available():
+        return
+    if os.environ.get("DRFL_REQUIRE_ORJSON") == "1":
+        pytest.fail("DRFL_REQUIRE_ORJSON=1 but orjson is not installed: install the fast extra")
+    pytest.skip(f"orjson is not installed (the fast extra){why}")
 
 
 class AddressModel(models.Model):

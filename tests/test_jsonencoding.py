@@ -14,7 +14,6 @@ import decimal
 import enum
 import json
 import math
-import os
 import random
 import struct
 import uuid
@@ -26,16 +25,13 @@ import pytest
 from django_restframework_lite import jsonencoding
 from django_restframework_lite.models import JsonFloat
 from django_restframework_lite.pagination import CursorPagination, Pagination
-from tests.http_support import mount, user_endpoint, users
+from tests.http_support import mount, need_orjson, user_endpoint, users
 from tests.stores import close_stores, store_controllers
 
 
 @pytest.fixture
 def orjson_installed() -> None:
-    if not jsonencoding.orjson_available():
-        if os.environ.get("DRFL_REQUIRE_ORJSON") == "1":
-            pytest.fail("DRFL_REQUIRE_ORJSON=1 but orjson is not installed: install the fast extra")
-        pytest.skip("orjson is not installed (the fast extra): nothing to compare the standard library with")
+    need_orjson(": nothing to compare the standard library with")
 
 
 def encoded(data: Any, monkeypatch: pytest.MonkeyPatch, use_orjson: bool) -> Any:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime
 import decimal
 import json
-import os
 import threading
 import uuid
 from typing import Any
@@ -26,14 +25,7 @@ from django_restframework_lite.controllers import Controller
 from django_restframework_lite.datastore import DjangoModelDataStore
 from django_restframework_lite.pagination import CursorPagination, Pagination
 from django_restframework_lite.partials import Partial
-from tests.http_support import mount
-
-
-def orjson_missing() -> None:
-    """Leave out the orjson half where orjson is optional; fail where CI requires it (DRFL_REQUIRE_ORJSON=1)."""
-    if os.environ.get("DRFL_REQUIRE_ORJSON") == "1":
-        pytest.fail("DRFL_REQUIRE_ORJSON=1 but orjson is not installed: install the fast extra")
-    pytest.skip("orjson is not installed (the fast extra)")
+from tests.http_support import mount, need_orjson
 
 VERBS = {"list_verbs": ["GET", "POST"], "unique_verbs": ["GET", "PUT", "PATCH", "DELETE"]}
 
@@ -146,8 +138,8 @@ def crawl(client: Any) -> list[Any]:
 @pytest.mark.parametrize("use_orjson", [True, False], ids=["orjson", "json"])
 def test_compiled_and_plain_answers_are_identical(rows: Any, settings: Any, client: Any, monkeypatch: Any,
                                                   use_orjson: bool) -> None:
-    if use_orjson and not jsonencoding.orjson_available():
-        orjson_missing()
+    if use_orjson:
+        need_orjson("")
     monkeypatch.setattr(jsonencoding, "USE_ORJSON", use_orjson)
     api = mount(settings, controllers(True))
     compiled = crawl(client)
@@ -279,8 +271,8 @@ def test_writes_answer_alike_on_both_paths(rows: Any, settings: Any, client: Any
     from inventory.models import Category, Gadget, Item
 
     before = (Item.objects.count(), Gadget.objects.count())
-    if use_orjson and not jsonencoding.orjson_available():
-        orjson_missing()
+    if use_orjson:
+        need_orjson("")
     monkeypatch.setattr(jsonencoding, "USE_ORJSON", use_orjson)
     both_ways(settings)
     category = Category.objects.order_by("id").first().pk
