@@ -15,6 +15,7 @@ API is mounted for that request, whatever converters the project's own routes ho
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from types import FunctionType
 from typing import Any
 
@@ -50,7 +51,13 @@ def mount_prefix(request: HttpRequest, depth: int, identifier: Any = None) -> st
     end = len(path)
     for _ in range(depth + 1):
         end = path.rindex("/", 0, end)
-    return escape_uri_path(path[: end + 1])
+    return quoted_prefix(path[: end + 1])
+
+
+@lru_cache(maxsize=256)
+def quoted_prefix(path: str) -> str:
+    """Return ``escape_uri_path(path)``, once per mount path (an API is mounted at a few)."""
+    return escape_uri_path(path)
 
 
 class Api:

@@ -1,12 +1,10 @@
-"""The Django app: registers the system check, prepares Django's SQLite connections for the ORM store,
-closes the SQLite store's connections at the end of each request, as Django closes its own, and builds
-the URLconf of each standalone ``WSGIDispatcher``."""
+"""The Django app: registers the system check, prepares Django's SQLite connections for the ORM store
+and builds the URLconf of each standalone ``WSGIDispatcher``."""
 
 from collections.abc import Sequence
 from typing import Any
 
 from django.apps import AppConfig
-from django.core.signals import request_finished
 from django.db import connections
 from django.db.backends.signals import connection_created
 
@@ -19,9 +17,6 @@ class RestFrameworkLiteConfig(AppConfig):
     def ready(self) -> None:
         from . import checks  # noqa: F401  (registers the system check)
         from .datastore.orm_sql import install_sqlite_functions
-        from .datastore.sqlite_connections import close_request_connections
-
-        request_finished.connect(close_request_connections, dispatch_uid="django_restframework_lite.sqlite_close")
 
         connection_created.connect(install_sqlite_functions, dispatch_uid="django_restframework_lite.sqlite")
         for connection in connections.all(initialized_only=True):

@@ -33,6 +33,7 @@ project, as the seed's ``controllers.WSGIDispatcher`` did.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any, ClassVar
 
 from django.core.exceptions import TooManyFieldsSent
@@ -71,8 +72,17 @@ NO_IDENTIFIER: Any = object()
 STORE_PARAMETERS = frozenset({"self", "offset", "count"})
 
 
+@cache
+def empty_query() -> QueryDict:
+    """Return the query of a request without one (immutable, as ``request.GET`` is), built at the first such request
+    (a ``QueryDict`` reads the settings: not at import, which a standalone ``WSGIDispatcher`` does before them)."""
+    return QueryDict()
+
+
 def read_query(request: HttpRequest) -> QueryDict:
     """Return the request's query parameters; more than Django accepts is a 400."""
+    if "GET" not in request.__dict__ and not request.META.get("QUERY_STRING"):
+        return empty_query()  # nothing to parse (and no middleware set request.GET): most detail requests
     try:
         return request.GET
     except TooManyFieldsSent:

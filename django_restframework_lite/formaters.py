@@ -190,8 +190,8 @@ def render_builtin(view: FormaterView, rows: Iterable[dict[str, Any]]) -> list[d
             target = "ressource_uri" if step == 0 else name
             for obj in objects:
                 value = obj.get(name)
-                if value is not None:
-                    obj[target] = f"{base}{quote_identifier(value)}/"
+                if value is not None:  # an int needs no quoting (and no call: pages of ints are the common case)
+                    obj[target] = f"{base}{value}/" if type(value) is int else f"{base}{quote_identifier(value)}/"
     return objects
 
 

@@ -77,3 +77,24 @@ def test_without_partial_fields_is_an_ordinary_filter(settings, client):
 def test_partial_keyword_is_reserved(settings, client):
     mount(settings, [address_endpoint(partial=Partial())])
     assert body(client.get("/api/address/?fields=city&country=Spain"))["meta"] == {"filters": {"country": "Spain"}}
+
+
+
+def query_middleware(get_response):
+    """Set ``request.GET`` of requests to ``.../2/`` (as a project's middleware might)."""
+    from django.http import QueryDict
+
+    def middleware(request):
+        if request.path.endswith("/2/"):
+            request.GET = QueryDict("fields=number")
+        return get_response(request)
+
+    return middleware
+
+
+def test_a_query_a_middleware_set_on_the_request_is_the_one_read(settings, client):
+    """A request sent without a query string skips parsing one, unless a middleware already set ``request.GET``."""
+    mount(settings, [address_endpoint(partial=Partial())])
+    settings.MIDDLEWARE = [*settings.MIDDLEWARE, f"{__name__}.query_middleware"]
+    assert body(client.get("/api/address/2/")) == {"id": 2, "number": 7, "ressource_uri": "/api/address/2/"}
+    assert body(client.get("/api/address/1/"))["city"] == "Paris"  # no query: the whole object

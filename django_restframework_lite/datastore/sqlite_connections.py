@@ -2,10 +2,11 @@
 
 Each ``SQLiteDataStore`` keeps one connection per thread, shared with the
 other stores of the same file (``shared_local``). Django closes its own
-database connections at the end of each request (``request_finished``); the
-app connects ``close_request_connections`` to the same signal, so the threads
-of ``runserver`` (one per request) leave no SQLite connection open behind them
-until the garbage collector finds it.
+database connections at the end of each request (``request_finished``);
+``close_request_connections`` is connected to the same signal when the first
+store registers, so the threads of ``runserver`` (one per request) leave no
+SQLite connection open behind them until the garbage collector finds it, and a
+project without SQLite stores pays nothing for it.
 
 ``available()`` turns SQLite's "database is locked" (another writer held the
 lock past the busy timeout) and I/O failures into ``ServiceUnavailable``: a
@@ -22,17 +23,21 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from django.core.signals import request_finished
+
 from ..exceptions import unavailable_error
 from .sqlite_columns import prepare_connection
 
 __all__ = ["available", "close_request_connections", "open_connection", "register", "shared_local"]
 
 _STORES: weakref.WeakSet[Any] = weakref.WeakSet()
+RECEIVER_UID = "django_restframework_lite.sqlite_close"
 
 
 def register(store: Any) -> None:
     """Remember ``store`` (weakly), so that its connections are closed when requests finish."""
     _STORES.add(store)
+    request_finished.connect(close_request_connections, dispatch_uid=RECEIVER_UID)  # once: the uid is kept
 
 
 def close_request_connections(**kwargs: Any) -> None:
