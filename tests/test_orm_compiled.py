@@ -283,3 +283,16 @@ def test_writes_answer_alike_on_both_paths(rows: Any, settings: Any, client: Any
         assert fast == plain, (method, ressource, body)
         assert fast[2] in (None, (True, True)), (method, ressource, body)
     assert (Item.objects.count(), Gadget.objects.count()) == (before[0] + 2, before[1] + 4)
+
+
+def test_the_row_decoder_gives_each_key_its_column_and_conversion_whatever_the_keys_spell() -> None:
+    from django_restframework_lite.datastore.orm_compiled import LINK_KEY, row_decoder
+
+    steps = [("plain", 2, None), ("it's", 0, str.upper), ('a "quoted"\n\\ key', 1, None),
+             (LINK_KEY + "owner_id", 3, lambda value: -value), ("again", 0, None)]
+    rows = [("ab", 1, None, 5), ("cd", 2, 3.5, 6)]
+    expected = [{name: value if convert is None else convert(value) for name, column, convert in steps
+                 for value in [row[column]]} for row in rows]
+    decoded = row_decoder(steps)(rows)
+    assert decoded == expected and [list(row) for row in decoded] == [[name for name, *_ in steps]] * 2
+    assert row_decoder([])([(), ()]) == [{}, {}]
