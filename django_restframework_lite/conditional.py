@@ -14,7 +14,10 @@ client may write again without reading first. The preconditions follow RFC
   ``304 Not Modified`` on ``GET``/``HEAD`` and ``412`` on the other methods.
 
 The controller checks ``If-Match`` and writes inside one ``datastore.atomic()``
-block, against the row read with ``get_for_update()``, and it computes the tag
+block, against the row read with ``get_for_update()`` (or, where the store
+offers it, with ``update_unlocked()``, whose write only changes the row the tag
+was checked against, and which starts over under the lock when it finds the row
+changed), and it computes the tag
 of that row from the same rendering a ``GET`` sends (view formaters included):
 so two clients writing from one tag cannot both win, and the tag of a ``GET``
 is the tag the write compares with.

@@ -33,10 +33,8 @@ project, as the seed's ``controllers.WSGIDispatcher`` did.
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import cache
 from typing import Any, ClassVar
 
-from django.core.exceptions import TooManyFieldsSent
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.cache import patch_cache_control, patch_vary_headers
 
@@ -59,6 +57,7 @@ from .responses import (
     is_multipart,
     read_json_object,
     read_multipart,
+    read_query,
     without_body,
 )
 from .types import ControllerConfig, RessourceConfig
@@ -70,23 +69,6 @@ NO_IDENTIFIER: Any = object()
 
 # Keyword names of DataStore.get_list()/count() themselves: a filter cannot travel under them.
 STORE_PARAMETERS = frozenset({"self", "offset", "count"})
-
-
-@cache
-def empty_query() -> QueryDict:
-    """Return the query of a request without one (immutable, as ``request.GET`` is), built at the first such request
-    (a ``QueryDict`` reads the settings: not at import, which a standalone ``WSGIDispatcher`` does before them)."""
-    return QueryDict()
-
-
-def read_query(request: HttpRequest) -> QueryDict:
-    """Return the request's query parameters; more than Django accepts is a 400."""
-    if "GET" not in request.__dict__ and not request.META.get("QUERY_STRING"):
-        return empty_query()  # nothing to parse (and no middleware set request.GET): most detail requests
-    try:
-        return request.GET
-    except TooManyFieldsSent:
-        raise BadRequest("Too many query parameters.") from None
 
 
 class Controller(Hooks):
@@ -361,13 +343,22 @@ class Controller(Hooks):
         data = self.read_body(request)
         scope = self.request_scope(request)
         datastore = self.datastore
-        with datastore.atomic(operation="write"):
-            current = self.locked_object(request, identifier, scope)
+
+        def checked(current: dict[str, Any]) -> dict[str, Any]:
+            self.check_object(request, current)
             self.check_preconditions(request, view, current)
-            data = self.model.check_read_only(data, current)
-            if self._before_write:
-                data = self.before_write(request, data, current)
-            updated = datastore.update(current, data, scope=scope, locked=True)
+            return self.model.check_read_only(data, current)
+
+        # Without a before_write hook (whose own writes need the transaction), a store may compare-and-set.
+        updated = None if self._before_write else datastore.update_unlocked(identifier, scope, checked)
+        if updated is None:
+            with datastore.atomic(operation="write"):
+                current = self.locked_object(request, identifier, scope)
+                self.check_preconditions(request, view, current)
+                written = self.model.check_read_only(data, current)
+                if self._before_write:
+                    written = self.before_write(request, written, current)
+                updated = datastore.update(current, written, scope=scope, locked=True)
         # The tag a GET of the updated object carries: a client may write again without reading.
         return conditional.tag(self.respond(self.render(view, updated)))
 

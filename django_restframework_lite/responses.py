@@ -1,4 +1,4 @@
-"""Bytes on the wire: ``JsonResponse``, error answers, request bodies, and methods.
+"""Bytes on the wire: ``JsonResponse``, error answers, request bodies and queries, and methods.
 
 JSON itself is written by ``jsonencoding.dumps`` (the standard library, or
 orjson when installed: the same bytes), re-exported here.
@@ -25,6 +25,7 @@ import json
 import re
 import traceback
 from collections.abc import Callable, Iterable, Mapping
+from functools import cache
 from io import BytesIO
 from typing import Any
 
@@ -65,6 +66,7 @@ __all__ = [
     "is_multipart",
     "read_json_object",
     "read_multipart",
+    "read_query",
     "serve",
     "server_error_response",
     "without_body",
@@ -205,6 +207,23 @@ def read_multipart(request: HttpRequest) -> tuple[dict[str, list[str]], dict[str
     except (MultiPartParserError, ValueError) as error:
         raise BadRequest(f"Malformed multipart/form-data body: {error}") from None
     return {key: parts.getlist(key) for key in parts}, {key: files.getlist(key) for key in files}
+
+
+@cache
+def empty_query() -> QueryDict:
+    """Return the query of a request without one (immutable, as ``request.GET`` is), built at the first such request
+    (a ``QueryDict`` reads the settings: not at import, which a standalone ``WSGIDispatcher`` does before them)."""
+    return QueryDict()
+
+
+def read_query(request: HttpRequest) -> QueryDict:
+    """Return the request's query parameters; more than Django accepts is a 400."""
+    if "GET" not in request.__dict__ and not request.META.get("QUERY_STRING"):
+        return empty_query()  # nothing to parse (and no middleware set request.GET): most detail requests
+    try:
+        return request.GET
+    except TooManyFieldsSent:
+        raise BadRequest("Too many query parameters.") from None
 
 
 def read_json_object(request: HttpRequest) -> dict[str, Any]:

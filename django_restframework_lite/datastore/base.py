@@ -17,7 +17,7 @@ a deleted row from many-to-many lists).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from typing import Any, cast
 
 from django.core.exceptions import ImproperlyConfigured
@@ -31,6 +31,7 @@ from .query import (
     Filter,
     Ordering,
     QueryRules,
+    check_slice,
     fold_case,
     matches,
     parse_condition,
@@ -319,6 +320,12 @@ class DataStore(References):
         with self.atomic(operation="write"):
             return self.write_changes(self.get_for_update(pk), changes, scope)
 
+    def update_unlocked(self, identifier: Any, scope: Scope, check: Callable[[dict[str, Any]], Any]) -> dict[str, Any] | None:
+        """Update without a lock where the write itself can refuse a row changed since it was read (compare-and-set):
+        ``check(current)`` runs the caller's checks on the row read within ``scope`` (else 404) and returns the data
+        to write. Return the updated dict, or None: the caller takes the locking path (here, always)."""
+        return None
+
     def write_changes(self, current: dict[str, Any], changes: dict[str, Any], scope: Scope) -> dict[str, Any]:
         """Check and store validated ``changes`` of the locked row ``current``; return the updated dict."""
         if not changes:
@@ -391,9 +398,3 @@ class DataStore(References):
     def unlink(self, field: Any, pk: Any) -> None:
         """Take ``pk`` out of the many-to-many ``field``'s lists: the object it names was deleted."""
         raise NotImplementedError(f"{type(self).__name__} must implement unlink()")
-
-
-def check_slice(offset: int | None, count: int | None) -> None:
-    """Refuse a negative offset or count (a caller's mistake: pagination never asks for one)."""
-    if offset is not None and offset < 0 or count is not None and count < 0:
-        raise BadRequest("offset and count must not be negative.")

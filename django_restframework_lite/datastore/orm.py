@@ -40,13 +40,14 @@ from .orm_relations import ManyToMany
 from .orm_returning import ReturningWrites
 from .orm_sql import CaseFold, install_sqlite_functions, lookup_expression, order_term
 from .orm_values import integer_range, key_reader, reader, writer
+from .orm_versioned import VersionedWrites
 from .orm_writes import ModelWrites
 from .query import AllOf, AnyOf, Condition, Filter, Ordering
 
 __all__ = ["CaseFold", "DjangoModelDataStore", "derive_model", "field_from_django", "install_sqlite_functions"]
 
 
-class DjangoModelDataStore(ReturningWrites, ModelWrites, DataStore):
+class DjangoModelDataStore(VersionedWrites, ReturningWrites, ModelWrites, DataStore):
     """Serve a Django model class or QuerySet; see the module docstring."""
 
     requires_database = True

@@ -79,6 +79,7 @@ class ReturningWrites:
     get: Callable[[Any], dict[str, Any]]
     read_back: Callable[[Any], dict[str, Any]]
     wire_pk: Callable[[Any], Any]
+    still_unchanged: Callable[[models.QuerySet[Any], dict[str, Any]], models.QuerySet[Any]]
 
     def prepare_returning(self) -> None:
         """Decide once which writes may take one statement, and how a returned row is read."""
@@ -202,8 +203,12 @@ class ReturningWrites:
 
     # Update --------------------------------------------------------------------------------
 
-    def update_returning(self, identifier: Any, changes: dict[str, Any]) -> dict[str, Any] | None:
-        """Change the row with one ``UPDATE … RETURNING``; None when this write needs the other path."""
+    def update_returning(self, identifier: Any, changes: dict[str, Any],
+                         unchanged: dict[str, Any] | None = None) -> dict[str, Any] | None:
+        """Change the row with one ``UPDATE … RETURNING``; None when this write needs the other path.
+
+        ``unchanged`` (from ``orm_versioned``) narrows the write to the row as it was read: None when it changed.
+        """
         alias = self.write_db
         if (self.compiled is None or self.window or not self.simple_table or any(name in self.file_names for name in changes)
                 or self.django_hooks()):
@@ -221,6 +226,8 @@ class ReturningWrites:
         if not values:
             return None  # only links change: the read-back path gives the other columns
         target = self.model_class._base_manager.using(alias).filter(pk=identifier)
+        if unchanged is not None:
+            target = self.still_unchanged(target, unchanged)
         if not getattr(connections[alias].features, "can_return_rows_from_update", False):
             # Django 5.2 has no UPDATE … RETURNING: the same UPDATE, then the row read back (no instance loaded).
             with self.refusals():

@@ -36,6 +36,7 @@ __all__ = [
     "Filter",
     "Ordering",
     "QueryRules",
+    "check_slice",
     "fold_case",
     "matches",
     "parse_filters",
@@ -321,3 +322,9 @@ def sort_rows(rows: list[dict[str, Any]], ordering: list[Ordering]) -> None:
             key=lambda row: (0, 0) if row.get(name) is None else (1, key(row[name])),
             reverse=order.descending,
         )
+
+
+def check_slice(offset: int | None, count: int | None) -> None:
+    """Refuse a negative offset or count (a caller's mistake: pagination never asks for one)."""
+    if offset is not None and offset < 0 or count is not None and count < 0:
+        raise BadRequest("offset and count must not be negative.")
