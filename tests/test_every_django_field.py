@@ -252,3 +252,17 @@ def test_a_decimal_keeps_its_places_through_the_derived_field() -> None:
     assert isinstance(field, DecimalField) and (field.max_digits, field.decimal_places) == (10, 3)
     assert isinstance(DjangoModelDataStore(Everything).model.get_field("duration"), DurationField)
     assert connection.vendor in {"sqlite", "postgresql"}
+
+
+def test_each_column_compared_by_identity_matches_the_value_read_from_it(client: Any, targets: dict[str, Any]) -> None:
+    """What an update's compare-and-set asks of SQLite: every compared column equals the value read from it
+    (else every update of such a row would find it changed and take the lock)."""
+    from django_restframework_lite.datastore.orm_versioned import compared_by_identity
+
+    assert post(client, full_body(targets)).status_code == 201
+    fields = [field for field in Everything._meta.concrete_fields if compared_by_identity(field)]
+    assert {"decimal", "duration", "binary", "datetime", "time", "floating", "uuid", "doubled"} <= {f.name for f in fields}
+    row = Everything.objects.values(*[field.attname for field in fields]).get()
+    for field in fields:
+        assert Everything.objects.filter(**{field.attname: row[field.attname]}).exists(), field.name
+    assert Everything.objects.filter(**row).exists()
