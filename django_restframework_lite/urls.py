@@ -13,8 +13,8 @@ Under the prefix this serves the hello root (``{"name", "version"}``), the
 self-description patterns, ``<ressource_name>/`` (URL name
 ``<ressource_name>-list``) and ``<ressource_name>/<identifier>/``
 (``<ressource_name>-detail``; ``<int:...>`` for integer pks, ``<uuid:...>``
-for UUID pks, ``<path:...>`` otherwise, so that a string pk holding ``/`` is
-reachable at the ``Location`` it was created at), nested lists
+for UUID pks, ``<drfl_text:...>`` otherwise, any text, so that a string pk
+holding ``/`` or a line break is reachable at the ``Location`` it was created at), nested lists
 ``<parent>/<id>/<ressource_name>/`` (``<parent>-<ressource_name>-list``) for
 the controllers with ``parents``, and a JSON 404 for every other path below the prefix. Because of
 that catch-all, an API mounted at the root (``path("", ...)``) must come after
@@ -31,7 +31,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse
-from django.urls import URLPattern, URLResolver, path, re_path
+from django.urls import URLPattern, URLResolver, path, re_path, register_converter
 
 from . import description
 from .api import Api, mount_prefix
@@ -43,6 +43,22 @@ __all__ = ["Api", "ApiPatterns", "include"]
 
 # The path converter of each kind of pk; any other pk is matched as text.
 PK_CONVERTERS = {"integer": "int", "uuid": "uuid"}
+
+
+class AnyTextConverter:
+    """A string pk whole: ``/`` and line breaks too (Django's ``path`` converter, ``.+``, stops at a line break,
+    so a pk holding one was created and then never found at its ``Location``)."""
+
+    regex = r"[\s\S]+"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(AnyTextConverter, "drfl_text")
 
 
 class ApiPatterns(list[URLPattern | URLResolver]):
@@ -79,8 +95,8 @@ def nested_view(controller: Controller, hop: Hop) -> Callable[..., HttpResponse]
 
 
 def converter(controller: Controller) -> str:
-    """Return the path converter of ``controller``'s identifiers: a string pk may hold ``/``."""
-    return PK_CONVERTERS.get(controller.model.pk_field.base_type, "path")
+    """Return the path converter of ``controller``'s identifiers: a string pk may hold ``/`` and line breaks."""
+    return PK_CONVERTERS.get(controller.model.pk_field.base_type, "drfl_text")
 
 
 def build_urlpatterns(api: Api) -> ApiPatterns:
@@ -90,7 +106,7 @@ def build_urlpatterns(api: Api) -> ApiPatterns:
     if api.hello:
         patterns.append(path("", api.route(api.hello_view, 0, "hello"), name="drfl-hello"))
     patterns.extend(description.description_urlpatterns(api))
-    # Nested lists first: a detail route's <path:...> would take "address/1/users/" for its own.
+    # Nested lists first: a detail route's <drfl_text:...> would take "address/1/users/" for its own.
     for controller in api.controllers:
         for hop in controller.relations.parents.values():
             parent, name = hop.target.ressource_name, controller.ressource_name

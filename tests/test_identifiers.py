@@ -1,7 +1,7 @@
 """Every pk the API accepts is reachable at the ``Location`` it answered, on every datastore.
 
 A string pk may hold ``/`` and any other character: it travels percent-encoded
-(``a%2Fb``), the unique route takes it whole (``<path:identifier>``) and the
+(``a%2Fb``), the unique route takes it whole, line breaks too (``<drfl_text:identifier>``), and the
 mount prefix is still found (``mount_prefix`` counts the identifier's own
 slashes). Identifiers no URL can reach (empty, ``.``, ``..``) are refused.
 """
@@ -19,7 +19,8 @@ from django_restframework_lite.urls import include
 from tests.http_support import urlconf
 from tests.stores import close_stores, store_controllers
 
-CODES = ["a/b", "/lead", "trail/", "a//b", "x?y#z%", "a%2Fb", "é/ü 1", "..a", "./b", "a/../b"]
+CODES = ["a/b", "/lead", "trail/", "a//b", "x?y#z%", "a%2Fb", "é/ü 1", "..a", "./b", "a/../b", "two\nlines", "end\n",
+         "\r\n/\x0b\x0c\x1c\x85\u2028"]
 
 
 def send(client: Client, method: str, url: str, data: Any = None) -> Any:
