@@ -42,15 +42,18 @@ A block of any other kind fails the test: no example goes unexecuted.
 
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import queue
 import re
+import shlex
 import shutil
 import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from dataclasses import dataclass, field
@@ -484,15 +487,41 @@ def clone_demo(runner: Runner) -> None:
     runner.shell(f"cd {clone}")
 
 
+#: The testproject migrated and loaded on SQLite, once per test process: each demo page starts from a copy.
+DEMO_TEMPLATES: dict[str, Path] = {}
+
+
 def demo_setup(runner: Runner) -> None:
-    """Do what the README's demo command does, in a copy of the testproject: migrate, load, serve."""
-    shutil.copytree(ROOT / "testproject", runner.workdir / "testproject",
-                    ignore=shutil.ignore_patterns("__pycache__", "*.sqlite3", "*.db"))
+    """Do what the README's demo command does, in a copy of the testproject: migrate, load, serve.
+
+    On SQLite the migrated and loaded testproject is made once per test process and
+    copied for each page (the database files are in it): the same state, without
+    running the migrations for every page. The README's own page runs the demo
+    command itself, from a clone.
+    """
+    ignore = shutil.ignore_patterns("__pycache__", "*.sqlite3", "*.db")
+    if "DATABASE_URL" in runner.env:  # a PostgreSQL page: its own database, migrated here
+        shutil.copytree(ROOT / "testproject", runner.workdir / "testproject", ignore=ignore)
+        migrate_and_load(runner)
+    else:
+        template = DEMO_TEMPLATES.get("sqlite")
+        if template is None or not template.is_dir():
+            template = Path(tempfile.mkdtemp(prefix="drfl-demo-"))
+            atexit.register(shutil.rmtree, template, True)
+            shutil.copytree(ROOT / "testproject", template / "testproject", ignore=ignore)
+            migrate_and_load(runner, cwd=template)
+            DEMO_TEMPLATES["sqlite"] = template
+        shutil.copytree(template / "testproject", runner.workdir / "testproject",
+                        ignore=shutil.ignore_patterns("__pycache__"))
+    runner.start_server("python testproject/manage.py runserver", runner.workdir)
+
+
+def migrate_and_load(runner: Runner, cwd: Path | None = None) -> None:
+    """Run the README demo command's migrate and load_addressbook in ``cwd`` (the page's directory by default)."""
     for command in ("python testproject/manage.py migrate -v 0", "python testproject/manage.py load_addressbook"):
-        status, output = runner.shell(command)
+        status, output = runner.shell(command if cwd is None else f"(cd {shlex.quote(str(cwd))} && {command})")
         if status != 0:
             raise AssertionError(f"demo setup: {command} exited {status}:\n{output}")
-    runner.start_server("python testproject/manage.py runserver", runner.workdir)
 
 
 def run_page(path: Path, tmp_path: Path) -> None:
