@@ -86,6 +86,7 @@ class VersionedWrites:
         return kinds[alias]
 
     def find_version_kind(self, vendor: str) -> str | None:
+        """Decide, once per database, whether this store's updates may compare-and-set, and how (see the module)."""
         if (self.compiled is None or self.window or not self.plain_table or self.many or self.file_names
                 or self.validators):
             return None
