@@ -48,6 +48,11 @@ CASES: list[tuple[str, str, str, list[Any]]] = [
     ("Item", "category", "in", [[1, 2], [3, 4], [2, 2]]),
     ("Item", "id", "isnull", [True, False, True]),
     ("Part", "stock", "exact", [3, 40000, -40000, 4]),
+    # Auto pks of 64, 32 and 16 bits: an int beyond the column's range is Django's to fold, on every database.
+    ("Item", "id", "exact", [3, 2**31, 2**63 - 1, 2**63, -(2**63) - 1, -(2**31) - 1, True, 4.0, 5]),
+    ("Item", "id", "lt", [3, 2**63, -(2**63) - 1, 7]),
+    ("Label", "id", "exact", [3, 2**31 - 1, 2**31, -(2**31), -(2**31) - 1, 6]),
+    ("Shelf", "id", "gte", [3, 2**15 - 1, 2**15, -(2**15), -(2**15) - 1, 9]),
     ("Part", "price", "gte", [decimal.Decimal("1.5"), decimal.Decimal("2.50"), decimal.Decimal("3")]),
     ("Gadget", "price", "exact", [decimal.Decimal("1.55"), decimal.Decimal("2.5"), None]),
     ("Gadget", "serial", "exact", [uuid.UUID(int=3), uuid.UUID(int=4)]),
@@ -140,6 +145,36 @@ def test_a_kept_kind_builds_no_django_lookup(monkeypatch: Any, name: str, lookup
     assert [kept for kept in conditions.kept.values() if kept is not None]
     # The first value is rendered by Django (and, for text, a probe string): later ones are not.
     assert len(built) == (2 if lookup_name in ("startswith", "icontains") else 1)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("name", "lookup_name"), [("id", "exact"), ("quantity", "gt"), ("quantity", "lte")])
+def test_an_int_on_an_integer_column_is_bound_without_a_lookup(monkeypatch: Any, name: str, lookup_name: str) -> None:
+    from inventory.models import Item
+
+    field = Item._meta.get_field(name)
+    lookup_class = field.get_lookup(lookup_name)
+    prepared = []
+    original = lookup_class.process_rhs
+
+    def counting(self: Any, compiler: Any, connection: Any) -> Any:
+        prepared.append(self.rhs)
+        return original(self, compiler, connection)
+
+    monkeypatch.setattr(lookup_class, "process_rhs", counting)
+    conditions = Conditions(Item._meta.db_table, {name: field})
+    compiler = Query(Item).get_compiler(using="default")
+    for value in (3, 4, 5, -6):
+        conditions.render("default", name, lookup_name, value, False, compiler)
+    learned = len(prepared)
+    assert learned >= 1  # the first value is Django's, and checked against the integer path
+    for value in (7, 2**31 - 1, -(2**31)):
+        conditions.render("default", name, lookup_name, value, False, compiler)
+    assert len(prepared) == learned
+    # A value the integer path does not take (a float) goes through the lookup class again.
+    expected = django_render(field, Item._meta.db_table, name, lookup_name, 2.5, False, compiler)
+    assert kept_render(conditions, name, lookup_name, 2.5, False, compiler) == expected
+    assert len(prepared) > learned
 
 
 @pytest.mark.django_db

@@ -14,7 +14,10 @@ keeps, per database alias, field, lookup, collation and *kind* of value (see
   ``get_prep_lookup()`` and ``process_rhs()`` (the field's ``get_db_prep_value``,
   ``in`` dropping duplicates and ``None``, the integer range checks). A value
   whose right-hand side SQL or prepared type differs from the kept one (an ``in``
-  list with duplicates) renders through Django;
+  list with duplicates) renders through Django. On Django's own integer fields
+  an ``int`` within the column's range is its own parameter (in the driver's
+  integer type where the backend uses one: what the lookup class would give
+  after its range check): it is bound without building a lookup;
 - ``contains``/``icontains``/``startswith`` on a string keep which parameters are
   the string, which its length and which constants.
 
@@ -32,8 +35,9 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from django.core.exceptions import EmptyResultSet, FullResultSet
+from django.db import models
 from django.db.models.expressions import Col
-from django.db.models.lookups import BuiltinLookup, Exact
+from django.db.models.lookups import BuiltinLookup, Exact, IntegerFieldOverflow
 from django.db.models.sql.compiler import SQLCompiler
 
 from .orm_sql import COMPARISONS, text_expression
@@ -44,6 +48,12 @@ __all__ = ["Conditions", "Fallback", "kind"]
 MAX_KINDS = 1024
 #: The lookups whose right-hand side Django's lookup class prepares alone (the column's SQL never changes).
 COLUMN_LOOKUPS = frozenset({"exact", "in", *COMPARISONS})
+#: Django's integer fields, whose lookups prepare an ``int`` as itself once it is within the column's range.
+INTEGER_FIELDS = frozenset({
+    models.AutoField, models.BigAutoField, models.SmallAutoField, models.IntegerField, models.BigIntegerField,
+    models.SmallIntegerField, models.PositiveIntegerField, models.PositiveBigIntegerField,
+    models.PositiveSmallIntegerField,
+})
 #: The lookups on an expression of the string (its SQL is kept, its parameters placed by ``template``).
 TEXT_LOOKUPS = frozenset({"contains", "icontains", "startswith"})
 
@@ -162,7 +172,34 @@ class Conditions:
             return (*lhs_params, *value_params)
 
         found = compute(value, compiler, connection)
-        return (sql, compute) if found is not None and same(found, params) else None
+        if found is None or not same(found, params):
+            return None
+        wrapper = type(params[-1]) if params else None
+        if (issubclass(lookup_class, IntegerFieldOverflow) and type(lhs.output_field) in INTEGER_FIELDS
+                and wrapper is not None and issubclass(wrapper, int) and wrapper is not bool):
+            integers = self.integer_rhs(lhs.output_field, lhs_params, wrapper, compute, connection)
+            if same(integers(value, compiler, connection) or (), params):
+                return sql, integers
+        return sql, compute
+
+    @staticmethod
+    def integer_rhs(field: Any, lhs_params: tuple[Any, ...], wrapper: type[int], compute: Compute,
+                    connection: Any) -> Compute:
+        """Return ``compute`` for an integer column without a lookup per value: an ``int`` in the column's range
+        is its own parameter (``IntegerFieldOverflow`` checks the range, ``get_db_prep_value`` gives the ``int``,
+        which PostgreSQL's backend wraps in the driver's typed ``Int4``... : ``wrapper``); anything else goes
+        through ``compute``."""
+        low, high = connection.ops.integer_field_range(field.get_internal_type())
+        low = -(2**63) if low is None else low
+        high = 2**63 - 1 if high is None else high
+        wrap = None if wrapper is int else wrapper
+
+        def integers(value: Any, compiler: SQLCompiler, connection: Any) -> Sequence[Any] | None:
+            if type(value) is int and low <= value <= high:
+                return (*lhs_params, value if wrap is None else wrap(value))
+            return compute(value, compiler, connection)
+
+        return integers
 
     def text_template(self, name: str, lookup_name: str, value: str, c_collation: bool, sql: str,
                       params: Sequence[Any], compiler: SQLCompiler) -> Kept | None:
