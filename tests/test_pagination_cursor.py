@@ -294,3 +294,36 @@ def test_a_cursor_page_is_one_statement_at_any_depth(items, client, store_kind):
     assert (len(first), len(deeper), len(back)) == (1, 1, 1), [q["sql"] for q in deeper.captured_queries]
     assert "LIMIT 5" in deeper.captured_queries[0]["sql"]
     assert "OFFSET" not in deeper.captured_queries[0]["sql"]
+
+
+SIGNED_PAYLOADS = [
+    ["f179cb2c8e5f44ad", "n", [1000000]],
+    ["0" * 16, "p", ["Élodie", None, 3.5, True, "a:b", "x" * 300]],  # long enough to be compressed
+    ["c", "n", ["\u2603", "line\nbreak", -1, 2**70]],
+]
+
+
+@pytest.mark.parametrize("payload", SIGNED_PAYLOADS, ids=["one-int", "compressed", "unicode"])
+def test_cursors_are_signed_as_djangos_signer_signs_them(settings, payload):
+    from django.core import signing
+
+    from django_restframework_lite.pagination import cursor as cursor_module
+
+    django = signing.Signer(salt=cursor_module.SALT)
+    mine = cursor_module.SIGNER.sign_object(payload)
+    assert mine == django.sign_object(payload, compress=True)
+    assert mine.startswith(".") == (payload is SIGNED_PAYLOADS[1])
+    assert cursor_module.SIGNER.unsign_object(mine) == payload == django.unsign_object(mine)
+    # A new key signs anew; the old one, rotated into the fallbacks, still opens what it signed.
+    settings.SECRET_KEY = "a rotated-in secret key, long enough to sign things with"
+    renewed = cursor_module.SIGNER.sign_object(payload)
+    assert renewed != mine
+    assert renewed == signing.Signer(salt=cursor_module.SALT).sign_object(payload, compress=True)
+    with pytest.raises(signing.BadSignature):
+        cursor_module.SIGNER.unsign_object(mine)
+    settings.SECRET_KEY_FALLBACKS = [django.key]
+    assert cursor_module.SIGNER.unsign_object(mine) == payload
+    with pytest.raises(signing.BadSignature):
+        cursor_module.SIGNER.unsign_object(mine[:-1] + ("A" if mine[-1] != "A" else "B"))
+    with pytest.raises(signing.BadSignature):
+        cursor_module.SIGNER.unsign_object(mine.replace(":", ""))

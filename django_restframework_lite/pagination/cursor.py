@@ -13,7 +13,7 @@ row inserted or deleted before the position never shifts what comes next. A
 page is one query: one row more than the page is read to know whether ``next``
 exists. There is no ``total_count``: counting is what a deep page must not pay.
 
-Cursors are signed with Django's signing (``SECRET_KEY``, and
+Cursors are signed as Django's signing signs (``SECRET_KEY``, and
 ``SECRET_KEY_FALLBACKS`` while a key is rotated out): one a client made up or
 altered is a 400, and so is one made for another ordering, other filters or
 another endpoint (a cursor records a digest of them). A cursor does not
@@ -34,10 +34,13 @@ from django.core import signing
 
 from ..exceptions import BadRequest
 from .params import link_with, read_natural
+from .signing import CursorSigner
 
 __all__ = ["Cursor", "CursorPagination"]
 
 SALT = "django_restframework_lite.pagination.CursorPagination"
+#: Django's Signer(salt=SALT) with compress=True, byte for byte: one per process, keyed once per SECRET_KEY.
+SIGNER = CursorSigner(SALT)
 FORWARD, BACKWARD = "n", "p"
 
 
@@ -86,7 +89,7 @@ class CursorPagination:
             return None
         key = self.cursor_key
         try:
-            payload = signing.Signer(salt=SALT).unsign_object(raw)
+            payload = SIGNER.unsign_object(raw)
         except (signing.BadSignature, ValueError, UnicodeError):
             raise BadRequest(
                 f"The {key} was not made by this API: follow the next and previous links of a list answer.",
@@ -115,7 +118,7 @@ class CursorPagination:
     def make_cursor(self, context: str, values: Sequence[Any], *, backwards: bool) -> str:
         """Return the signed cursor of a position (the values of one row in the ordering's fields)."""
         payload = [context, BACKWARD if backwards else FORWARD, list(values)]
-        return signing.Signer(salt=SALT).sign_object(payload, compress=True)
+        return SIGNER.sign_object(payload)
 
     # Writing the meta ------------------------------------------------------------------------------
 
