@@ -170,11 +170,22 @@ def urlencoded_link(path, query, key, value):
 @pytest.mark.parametrize("query", [
     "offset=20&count=10", "count=10", "", "first_name=Ann&offset=0", "q=a+b&offset=5", "x=%C3%A9&count=3",
     "a=1&a=2&offset=4", "name__startswith=B&offset=1", "e=&offset=2", "offset=1&%C3%A9t%C3%A9=1", "Z9=z9&offset=7",
-    "offset=1&offset=2", "%C2%B2=1", "count=%EF%BC%91",
+    "offset=1&offset=2", "%C2%B2=1", "count=%EF%BC%91", "last_name__gte=a-b_c.d~e&order_by=-id", "k%3Ay=v%3Aw",
+    "cursor=WyJm.IiwibiJd:8DD-K9_c&count=5", "t=a%0Ab", "t=%E2%80%A8", "%7E=%2D",
 ])
 def test_links_spell_the_query_as_urlencode_does(query):
     from django_restframework_lite.pagination.params import link_with
 
     parsed = QueryDict(query)
-    for value in ("40", None, "a b", "x/y", "", "\u00b2"):
+    for value in ("40", None, "a b", "x/y", "", "\u00b2", ".eJy-_~:sig:x", "a:b", ":", "a+b", "%3A"):
         assert link_with("/api/users/", parsed, "offset", value) == urlencoded_link("/api/users/", parsed, "offset", value)
+
+
+def test_every_character_is_spelled_as_urlencode_spells_it():
+    from django_restframework_lite.pagination.params import link_with
+
+    parsed = QueryDict("order_by=-id")
+    for code in [*range(0x180), 0x2028, 0xFF11, 0x1F600]:
+        value = f"a{chr(code)}:b"
+        expected = urlencoded_link("/api/users/", parsed, "cursor", value)
+        assert link_with("/api/users/", parsed, "cursor", value) == expected, hex(code)

@@ -7,6 +7,7 @@ parameter set (or removed), every other parameter kept in its order.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlencode
@@ -15,6 +16,10 @@ from ..exceptions import BadRequest
 from ..models.text import INT64_MAX
 
 __all__ = ["link_with", "read_natural"]
+
+#: Text that ``urlencode`` leaves as it is (ASCII letters and digits, ``_.-~``), but for ``:``, which it spells
+#: ``%3A``: the names and values of most links (``order_by``, ``name__gte``, a signed cursor ``<payload>:<signature>``).
+PLAIN = re.compile(r"[A-Za-z0-9_.~:-]*")
 
 
 def read_natural(query: Mapping[str, str], key: str, default: int) -> int:
@@ -54,6 +59,7 @@ def link_with(path: str, query: Any, key: str, value: str | None) -> str:
         pairs.append((key, value))  # type: ignore[arg-type]
     if not pairs:
         return path
-    if all(name.isascii() and name.isalnum() and item.isascii() and item.isalnum() for name, item in pairs):
-        return f"{path}?{'&'.join(f'{name}={item}' for name, item in pairs)}"  # what urlencode leaves as it is
+    plain = PLAIN.fullmatch
+    if all(plain(name) and plain(item) for name, item in pairs):  # what urlencode gives, without its calls
+        return f"{path}?{'&'.join(f'{name}={item}' for name, item in pairs).replace(':', '%3A')}"
     return f"{path}?{urlencode(pairs)}"
