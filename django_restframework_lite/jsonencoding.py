@@ -38,6 +38,7 @@ import enum
 import json
 import re
 import uuid
+from itertools import chain
 from typing import Any
 
 from .models.numbers import format_decimal
@@ -125,27 +126,56 @@ def _orjson_dumps(data: Any) -> bytes | None:
     return out
 
 
+#: Members that hold no float inside: nothing to look into.
+_PLAIN = frozenset({str, int, bool, type(None)})
+#: Members looked at where they are: the plain ones, and exact floats (checked in place).
+_CHECKED = _PLAIN | {float}
+#: The member types of a page's rows: a list of exact dicts.
+_DICTS = frozenset({dict})
+
+
 def _holds_non_finite(data: Any) -> bool:
-    """Tell whether a NaN or an infinity lies anywhere in ``data`` (orjson would write it as null)."""
+    """Tell whether a NaN or an infinity lies anywhere in ``data`` (orjson would write it as null).
+
+    A container's members are sorted by type in one pass of C (``set(map(type, ...))``), and a list
+    of plain dicts (a page's rows) is read as one run of values: only floats are compared, and only
+    members of other types (containers, enums, subclasses) are looked into, one by one.
+    """
     pending = [data]
     while pending:
         value = pending.pop()
         kind = type(value)
-        if kind is float:
+        if kind is dict:
+            members: Any = value.values()
+            kinds = set(map(type, members))
+        elif kind is list or kind is tuple:
+            members = value
+            kinds = set(map(type, value))
+            if kinds == _DICTS:  # rows: their values in one run
+                kinds = set(map(type, chain.from_iterable(map(dict.values, value))))
+                if kinds <= _PLAIN:
+                    continue
+                members = list(chain.from_iterable(map(dict.values, value)))
+        elif kind is float:
             if value - value != 0.0:  # NaN - NaN and inf - inf are NaN
                 return True
-        elif kind is dict:
-            pending.extend(value.values())
-        elif kind is list or kind is tuple:
-            pending.extend(value)
-        elif kind is str or kind is int or kind is bool or value is None:
             continue
-        elif isinstance(value, dict):
-            pending.extend(value.values())
-        elif isinstance(value, (list, tuple, set, frozenset)):
-            pending.extend(value)
-        elif isinstance(value, enum.Enum):
-            pending.append(value.value)
-        elif isinstance(value, float) and value - value != 0.0:
+        elif kind in _PLAIN:
+            continue
+        else:
+            if isinstance(value, dict):
+                pending.extend(value.values())
+            elif isinstance(value, (list, tuple, set, frozenset)):
+                pending.extend(value)
+            elif isinstance(value, enum.Enum):
+                pending.append(value.value)
+            elif isinstance(value, float) and value - value != 0.0:
+                return True
+            continue
+        if kinds <= _PLAIN:
+            continue
+        if float in kinds and any(type(member) is float and member - member != 0.0 for member in members):
             return True
+        if not kinds <= _CHECKED:
+            pending.extend(member for member in members if type(member) not in _CHECKED)
     return False

@@ -66,6 +66,10 @@ class Text(str):
     pass
 
 
+class Float(float):
+    pass
+
+
 VALUES: list[Any] = [
     None, True, False, 0, -1, 2**63 - 1, -(2**63), 2**63, 2**64 - 1, 2**64, -(2**63) - 1, 10**40,
     0.0, -0.0, 0.1, 1.0, 1.5, 1e16, 1e15, 1e-4, 1e-5, 2.5e-7, 1.2345678901234567e-6, 1e-10, 5e-324, 1e308, -1e-9,
@@ -81,6 +85,10 @@ VALUES: list[Any] = [
     OrderedDict([("z", 1), ("a", 2)]), {"z": 1, "a": 2, "m": 3}, {1: "int key"}, {None: 1}, {1.5: "float key"},
     Colour.RED, Colour.NAN, Size.SMALL, Label.OPEN, Text("str subclass"), object(), {"deep": [0.1, [float("nan")]]},
     {"set": {float("inf")}}, [float("nan")] * 2, [2**70, "x"], {"t": (float("nan"),)},
+    # Rows: a NaN only in a later row, behind a nested container, a dict subclass, an enum, a float subclass.
+    [{"a": 1.5, "b": None}, {"a": float("nan"), "b": None}], [{"a": None}, {"b": [1, {"c": float("-inf")}]}],
+    [{"a": None}, OrderedDict(b=float("inf"))], [{"a": None}, {"b": Colour.NAN}], [{"a": None}, {"b": Float("nan")}],
+    [{"a": 0.5, "b": None}, {"a": -2.5, "b": "x"}], ({"a": None}, {"b": (2.0, float("nan"))}),
 ]
 
 
