@@ -152,10 +152,8 @@ def _holds_non_finite(data: Any) -> bool:
             members = value
             kinds = set(map(type, value))
             if kinds == _DICTS:  # rows: their values in one run
-                kinds = set(map(type, chain.from_iterable(map(dict.values, value))))
-                if kinds <= _PLAIN:
-                    continue
                 members = list(chain.from_iterable(map(dict.values, value)))
+                kinds = set(map(type, members))
         elif kind is float:
             if value - value != 0.0:  # NaN - NaN and inf - inf are NaN
                 return True

@@ -15,7 +15,6 @@ rotated into ``SECRET_KEY_FALLBACKS`` still opens the cursors it signed.
 
 from __future__ import annotations
 
-import base64
 import hashlib
 import hmac
 import json
@@ -23,17 +22,14 @@ import zlib
 from typing import Any
 
 from django.conf import settings
-from django.core.signing import BadSignature
+from django.core.signing import BadSignature, b64_decode, b64_encode
+from django.utils.encoding import force_bytes
 
 __all__ = ["CursorSigner"]
 
 SEPARATOR = ":"
 #: ``json.dumps(obj, separators=(",", ":"))``, as Django's JSONSerializer calls it, without a new encoder per call.
 ENCODER = json.JSONEncoder(separators=(",", ":"))
-
-
-def _encode(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
 
 
 class CursorSigner:
@@ -50,7 +46,7 @@ class CursorSigner:
         keyed_with, macs = self.keyed
         if secrets != keyed_with:
             macs = tuple(
-                hmac.new(hashlib.sha256(self.key_salt + _bytes(secret)).digest(), digestmod=hashlib.sha256)
+                hmac.new(hashlib.sha256(self.key_salt + force_bytes(secret)).digest(), digestmod=hashlib.sha256)
                 for secret in secrets
             )
             self.keyed = (secrets, macs)
@@ -60,13 +56,14 @@ class CursorSigner:
     def signature(mac: Any, value: bytes) -> bytes:
         signed = mac.copy()
         signed.update(value)
-        return base64.urlsafe_b64encode(signed.digest()).rstrip(b"=")
+        return b64_encode(signed.digest())
 
     def sign_object(self, obj: Any) -> str:
         """Return ``obj`` as compact JSON, compressed when that is shorter, base64-encoded and signed."""
         data = ENCODER.encode(obj).encode("latin-1")
         compressed = zlib.compress(data)
-        value = "." + _encode(compressed) if len(compressed) < len(data) - 1 else _encode(data)
+        shorter = len(compressed) < len(data) - 1
+        value = "." + b64_encode(compressed).decode() if shorter else b64_encode(data).decode()
         return f"{value}{SEPARATOR}{self.signature(self.macs()[0], value.encode()).decode('ascii')}"
 
     def unsign_object(self, signed: str) -> Any:
@@ -80,16 +77,8 @@ class CursorSigner:
             raise BadSignature(f'Signature "{given}" does not match')
         compressed = value_bytes[:1] == b"."
         encoded = value_bytes[1:] if compressed else value_bytes
-        data = base64.urlsafe_b64decode(encoded + b"=" * (-len(encoded) % 4))  # binascii.Error is a ValueError
+        data = b64_decode(encoded)  # binascii.Error is a ValueError
         if compressed:
             data = zlib.decompress(data)
         return json.loads(data.decode("latin-1"))
 
-
-def _bytes(secret: Any) -> bytes:
-    """Return a secret as Django's ``force_bytes`` gives it to the key derivation."""
-    if isinstance(secret, bytes):
-        return secret
-    if isinstance(secret, memoryview):
-        return bytes(secret)
-    return str(secret).encode("utf-8")
